@@ -1,0 +1,271 @@
+"""Layer 2: GeoReport v2 wire formats; models to bytes and back, nothing more.
+
+``load``, ``dump`` and ``iter_requests`` are the entry points (re-exported by
+``georeport``); ``georeport.wire.xml`` and ``georeport.wire.json`` hold the
+per-format pairs ``from_xml``/``to_xml`` and ``from_json``/``to_json``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import tzinfo
+from typing import IO, Literal, overload
+from zoneinfo import ZoneInfo
+
+from georeport.errors import DialectWarning, ParseError
+from georeport.models import (
+    Discovery,
+    Document,
+    DocumentKind,
+    ErrorList,
+    ReceiptList,
+    ServiceDefinition,
+    ServiceList,
+    ServiceRequest,
+    ServiceRequestList,
+    TokenList,
+)
+from georeport.wire._common import Source, open_binary, read_all, without_gc
+from georeport.wire._json_stream import iter_json_requests
+from georeport.wire._records import RecordBuilder
+from georeport.wire._repairs import Repairs
+from georeport.wire.json import from_json, to_json
+from georeport.wire.xml import from_xml, iter_xml_requests, to_xml
+
+__all__ = ["Format", "RequestReader", "Source", "dump", "iter_requests", "load", "sniff_format"]
+
+Format = Literal["xml", "json"]
+
+
+def sniff_format(head: bytes | str) -> Format:
+    """Tell XML from JSON by the first character that is not a BOM or a space.
+
+    Raises:
+        ParseError: the text starts like neither.
+    """
+    text = head.decode("utf-8", "replace") if isinstance(head, bytes | bytearray) else head
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if stripped.startswith("<"):
+        if stripped[:15].lower().startswith(("<!doctype html", "<html")):
+            msg = "an HTML page, not a GeoReport document (an error page from a proxy?)"
+            raise ParseError(msg, path="$")
+        return "xml"
+    if stripped.startswith(("[", "{")) or (stripped[:1].isalpha() and "(" in stripped[:64]):
+        return "json"
+    msg = f"neither XML nor JSON: starts with {stripped[:20]!r}"
+    raise ParseError(msg, path="$")
+
+
+def _zone(default_timezone: tzinfo | str | None) -> tzinfo | None:
+    if isinstance(default_timezone, str):
+        return ZoneInfo(default_timezone)
+    return default_timezone
+
+
+@overload
+def load(source: Source, *, format: Format | None = ..., kind: Literal["services", DocumentKind.SERVICES], strict: bool = ..., default_timezone: tzinfo | str | None = ...) -> ServiceList: ...  # noqa: A002, E501
+@overload
+def load(source: Source, *, format: Format | None = ..., kind: Literal["requests", "request", DocumentKind.REQUESTS], strict: bool = ..., default_timezone: tzinfo | str | None = ...) -> ServiceRequestList: ...  # noqa: A002, E501
+@overload
+def load(source: Source, *, format: Format | None = ..., kind: Literal["service_definition", DocumentKind.SERVICE_DEFINITION], strict: bool = ..., default_timezone: tzinfo | str | None = ...) -> ServiceDefinition: ...  # noqa: A002, E501
+@overload
+def load(source: Source, *, format: Format | None = ..., kind: Literal["receipts", DocumentKind.RECEIPTS], strict: bool = ..., default_timezone: tzinfo | str | None = ...) -> ReceiptList: ...  # noqa: A002, E501
+@overload
+def load(source: Source, *, format: Format | None = ..., kind: Literal["tokens", DocumentKind.TOKENS], strict: bool = ..., default_timezone: tzinfo | str | None = ...) -> TokenList: ...  # noqa: A002, E501
+@overload
+def load(source: Source, *, format: Format | None = ..., kind: Literal["errors", DocumentKind.ERRORS], strict: bool = ..., default_timezone: tzinfo | str | None = ...) -> ErrorList: ...  # noqa: A002, E501
+@overload
+def load(source: Source, *, format: Format | None = ..., kind: Literal["discovery", DocumentKind.DISCOVERY], strict: bool = ..., default_timezone: tzinfo | str | None = ...) -> Discovery: ...  # noqa: A002, E501
+@overload
+def load(source: Source, *, format: Format | None = ..., kind: None = ..., strict: bool = ..., default_timezone: tzinfo | str | None = ...) -> Document: ...  # noqa: A002, E501
+def load(
+    source: Source,
+    *,
+    format: Format | None = None,  # noqa: A002 - the issue's name for it
+    kind: DocumentKind | str | None = None,
+    strict: bool = False,
+    default_timezone: tzinfo | str | None = None,
+) -> Document:
+    """Read any GeoReport v2 document, XML or JSON, into its typed model.
+
+    Args:
+        source: the document as ``bytes`` or ``str`` (the text itself), an
+            ``os.PathLike`` path to read, or a binary or text file object.
+        format: ``"xml"`` or ``"json"``; told from the first character if None.
+        kind: what the document holds (``"services"``, ``"service_definition"``,
+            ``"requests"``/``"request"``, ``"receipts"``, ``"tokens"``,
+            ``"errors"``, ``"discovery"``); told from the root or shape if None.
+        strict: refuse anything the standard forbids, reporting every problem
+            at once; by default real servers' dialects are repaired and each
+            repair is listed in the document's ``warnings`` (and issued as a
+            ``DialectWarning``).
+        default_timezone: the zone of datetimes sent without one (a ``tzinfo``
+            or an IANA name); UTC if None.
+
+    Returns:
+        A ``ServiceList``, ``ServiceDefinition``, ``ServiceRequestList``,
+        ``ReceiptList``, ``TokenList``, ``ErrorList`` or ``Discovery``. List
+        documents iterate over their records.
+
+    Raises:
+        ParseError: the input is not a GeoReport document (with format, record
+            path and line where known); ``InvalidDocumentError`` in strict
+            mode, ``UnsafeDocumentError`` for DTDs, entities and oversized
+            nodes. ``UnknownDocumentError`` when the kind cannot be told.
+            ``OSError`` when a path cannot be read. Anything else is a bug.
+
+    Examples:
+        >>> import georeport
+        >>> doc = georeport.load(b'[{"service_request_id": "7", "status": "Open"}]')
+        >>> [(r.service_request_id, r.status.value) for r in doc]
+        [('7', 'open')]
+        >>> doc.warnings[0].code
+        'choice-case'
+        >>> georeport.load(b"<services><service>", format="xml")
+        Traceback (most recent call last):
+        ...
+        georeport.errors.ParseError: not well-formed XML: ...
+    """
+    data = read_all(source)
+    chosen = format or sniff_format(data[:256])
+    zone = _zone(default_timezone)
+    if chosen == "xml":
+        return from_xml(data, kind=kind, strict=strict, default_timezone=zone)
+    if chosen == "json":
+        return from_json(data, kind=kind, strict=strict, default_timezone=zone)
+    msg = f"format must be 'xml' or 'json' (got {chosen!r})"
+    raise ValueError(msg)
+
+
+def dump(document: Document, format: Format = "xml") -> bytes:  # noqa: A002 - the issue's name for it
+    """Write a document exactly in the shape the standard gives, as UTF-8 bytes.
+
+    XML starts with the declaration; JSON is the Spark mapping (arrays for
+    list documents, an object for a service definition or discovery).
+
+    Examples:
+        >>> import georeport
+        >>> from georeport import Error, ErrorList
+        >>> georeport.dump(ErrorList([Error(403, "Invalid api_key")]), "json")
+        b'[{"code":"403","description":"Invalid api_key"}]'
+
+    Raises:
+        ValidationError: a value the format cannot carry (control characters
+            in XML, NaN in JSON).
+    """
+    if format == "xml":
+        return to_xml(document)
+    if format == "json":
+        return to_json(document)
+    msg = f"format must be 'xml' or 'json' (got {format!r})"
+    raise ValueError(msg)
+
+
+class RequestReader(Iterator[ServiceRequest]):
+    """Service requests streamed from a document of any size, in constant memory.
+
+    Iterate over it; afterwards (or at any time) ``warnings`` lists the
+    repairs made so far and ``count`` the records read. Use it as a context
+    manager, or exhaust it, to close a file it opened.
+    """
+
+    def __init__(
+        self,
+        source: Source,
+        *,
+        format: Format | None = None,  # noqa: A002
+        strict: bool = False,
+        default_timezone: tzinfo | str | None = None,
+    ) -> None:
+        """Open ``source`` (bytes, str, path or binary file) for streaming."""
+        stream, self._owned = open_binary(source)
+        self._stream: IO[bytes] = stream
+        head = stream.peek(512)[:512] if hasattr(stream, "peek") else b""
+        if not head:
+            from georeport.wire._common import PrefixedReader  # noqa: PLC0415
+
+            head = stream.read(512)
+            self._stream = stream = PrefixedReader(head, stream)  # type: ignore[assignment]
+        self.format: Format = format or sniff_format(head)
+        self._repairs = Repairs(strict=strict, format=self.format)
+        builder = RecordBuilder(self._repairs, textual=self.format == "xml", default_timezone=_zone(default_timezone))
+        records = iter_xml_requests(stream, builder) if self.format == "xml" else iter_json_requests(stream, builder)
+        self._records = without_gc(records, 1024)
+        self.count = 0
+        self._done = False
+
+    @property
+    def warnings(self) -> tuple[DialectWarning, ...]:
+        """The repairs made so far, one warning per kind and field."""
+        return self._repairs.warnings
+
+    def __iter__(self) -> RequestReader:
+        """The reader itself."""
+        return self
+
+    def __next__(self) -> ServiceRequest:
+        """The next request.
+
+        Raises:
+            StopIteration: at the end (strict mode raises ``InvalidDocumentError``
+                instead when it found problems).
+        """
+        try:
+            record = next(self._records)
+        except StopIteration:
+            self.close()
+            if not self._done:
+                self._done = True
+                self._repairs.finish(stacklevel=3)
+            raise
+        except BaseException:
+            self.close()
+            raise
+        self.count += 1
+        return record
+
+    def close(self) -> None:
+        """Close the file this reader opened (a file you passed stays open)."""
+        if self._owned:
+            self._stream.close()
+
+    def __enter__(self) -> RequestReader:
+        """Use as a context manager."""
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        """Close what the reader opened."""
+        self.close()
+
+
+def iter_requests(
+    source: Source,
+    *,
+    format: Format | None = None,  # noqa: A002
+    strict: bool = False,
+    default_timezone: tzinfo | str | None = None,
+) -> RequestReader:
+    """Stream the service requests of a document of any size, in constant memory.
+
+    XML is read one ``<request>`` at a time (lxml ``iterparse``); JSON one
+    array element at a time, whether a bare array, arrays appended one after
+    another, JSON Lines, or a wrapper object holding the array.
+
+    Args:
+        source: bytes, str, an ``os.PathLike`` path or a binary file.
+        format: ``"xml"`` or ``"json"``; sniffed if None.
+        strict: as in ``load``; problems are raised when the stream ends.
+        default_timezone: the zone of datetimes sent without one; UTC if None.
+
+    Returns:
+        A ``RequestReader``: an iterator of ``ServiceRequest`` with ``warnings``.
+
+    Raises:
+        ParseError: while iterating, at the first malformed record, with its
+            line. Anything else raised is a bug.
+    """
+    return RequestReader(source, format=format, strict=strict, default_timezone=default_timezone)
+
+
+del os

@@ -1,0 +1,180 @@
+"""Streaming JSON: requests one object at a time from arrays, JSON Lines and harvests (private).
+
+It reads a text buffer of bounded size and decodes one array element (or one
+top-level object) at a time with the standard library's C scanner, so memory
+stays constant whatever the file's size. It accepts a bare array, several
+arrays one after another (pages appended by a harvester), JSON Lines (one
+object per line), and a wrapper object whose first key holds the array.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from collections.abc import Iterator
+from typing import IO, Any, Final
+
+from georeport.errors import ParseError, UnsafeDocumentError
+from georeport.models import ServiceRequest
+from georeport.wire._records import RecordBuilder, count_keys
+from georeport.wire.json import _pairs_hook, _repair_numbers
+
+__all__ = ["iter_json_requests"]
+
+FORMAT: Final = "json"
+CHUNK = 1 << 20
+MAX_RECORD = 64 << 20
+"""A record larger than this is refused (a hostile or broken file, not a record)."""
+
+_WS = re.compile(r"[ \t\r\n]*")
+_KEY_COLON = re.compile(r'"[ \t\r\n]*:')
+_WRAPPER = re.compile(r'\{[ \t\r\n]*"([^"\\]+)"[ \t\r\n]*:[ \t\r\n]*\[')
+_WRAPPER_KEYS = frozenset(("service_requests", "requests", "records", "data", "results", "items"))
+
+
+class _Buffer:
+    """Decoded text with a read position; refills from the stream on demand."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream = stream
+        self.decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="strict")
+        self.text = ""
+        self.pos = 0
+        self.eof = False
+        self.line = 1  # line of text[0]
+
+    def fill(self) -> bool:
+        """Read one more chunk; False at the end of the stream."""
+        if self.eof:
+            return False
+        chunk = self.stream.read(CHUNK)
+        if self.pos:
+            self.line += self.text.count("\n", 0, self.pos)
+            self.text = self.text[self.pos :]
+            self.pos = 0
+        try:
+            self.text += self.decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as error:
+            msg = f"not UTF-8 near byte {error.start} of a chunk"
+            raise ParseError(msg, format=FORMAT, line=self.line) from None
+        if not chunk:
+            self.eof = True
+        return True
+
+    def skip_ws(self) -> str:
+        """The next non-space character ('' at the end), without consuming it."""
+        while True:
+            self.pos = _WS.match(self.text, self.pos).end()  # type: ignore[union-attr]
+            if self.pos < len(self.text):
+                return self.text[self.pos]
+            if not self.fill():
+                return ""
+
+    def line_at(self, pos: int) -> int:
+        return self.line + self.text.count("\n", 0, pos)
+
+
+def iter_json_requests(stream: IO[bytes], builder: RecordBuilder) -> Iterator[ServiceRequest]:
+    """Service requests from a JSON stream, in constant memory."""
+    buffer = _Buffer(stream)
+    decoder = json.JSONDecoder()
+    exact = json.JSONDecoder(object_pairs_hook=_pairs_hook(builder.repairs))
+    index = 0
+    depth_in_array = False
+    wrapped = False
+    while True:
+        char = buffer.skip_ws()
+        if not char:
+            if depth_in_array:
+                raise ParseError("the array is not closed", format=FORMAT, line=buffer.line_at(buffer.pos))
+            return
+        if depth_in_array:
+            if char == "]":
+                buffer.pos += 1
+                depth_in_array = False
+                if wrapped:
+                    _finish_wrapper(buffer, decoder)
+                    wrapped = False
+                continue
+            if char == ",":
+                buffer.pos += 1
+                continue
+        elif char == "[":
+            buffer.pos += 1
+            depth_in_array = True
+            continue
+        elif char == "{":
+            while len(buffer.text) - buffer.pos < 4096 and buffer.fill():
+                pass
+            match = _WRAPPER.match(buffer.text, buffer.pos)
+            if match and match.group(1) in _WRAPPER_KEYS:
+                builder.repairs.repair("vendor-wrapper", "document", f"the list inside a wrapper object's {match.group(1)!r}", path="$", example=match.group(1))
+                buffer.pos = match.end()
+                depth_in_array = True
+                wrapped = True
+                continue
+        record, line = _next_value(buffer, decoder, exact, builder)
+        yield builder.service_request(record, index, line)
+        index += 1
+
+
+def _next_value(buffer: _Buffer, decoder: json.JSONDecoder, exact: json.JSONDecoder, builder: RecordBuilder) -> tuple[Any, int]:
+    """Decode the value at the buffer's position, refilling until it is whole."""
+    repaired = False
+    while True:
+        start = buffer.pos
+        try:
+            value, end = decoder.raw_decode(buffer.text, start)
+        except json.JSONDecodeError as error:
+            if not buffer.eof and error.pos >= len(buffer.text) - 64:
+                if len(buffer.text) - start > MAX_RECORD:
+                    msg = f"a record larger than {MAX_RECORD} bytes"
+                    raise UnsafeDocumentError(msg, format=FORMAT, line=buffer.line_at(start)) from None
+                buffer.fill()
+                continue
+            if not repaired and not builder.repairs.strict:
+                fixed, count = _repair_numbers(buffer.text[start:])
+                if count:
+                    builder.repairs.repair("number-leading-zeros", "document", "number literals with leading zeros (invalid JSON) read as strings", path="$", example=count)
+                    buffer.text = buffer.text[:start] + fixed
+                    repaired = True
+                    continue
+            raise ParseError(f"not valid JSON: {error.msg}", format=FORMAT, line=buffer.line_at(error.pos), column=None) from None
+        line = buffer.line_at(start)
+        # Duplicate keys: the text's key count and the decoded one disagree.
+        if isinstance(value, dict | list) and _keys_in_span(buffer.text, start, end) != count_keys(value):
+            value, end = exact.raw_decode(buffer.text, start)
+        buffer.pos = end
+        return value, line
+
+
+def _finish_wrapper(buffer: _Buffer, decoder: json.JSONDecoder) -> None:
+    """After a wrapped array: skip the wrapper's other keys up to its closing brace."""
+    char = buffer.skip_ws()
+    if char == "}":
+        buffer.pos += 1
+        return
+    if char == ",":
+        rest_start = buffer.pos + 1
+        text = "{" + buffer.text[rest_start:]
+        while True:
+            try:
+                _value, end = decoder.raw_decode(text, 0)
+            except json.JSONDecodeError:
+                if buffer.eof:
+                    raise ParseError("the wrapper object is not closed", format=FORMAT, line=buffer.line_at(buffer.pos)) from None
+                buffer.fill()
+                text = "{" + buffer.text[buffer.pos + 1 :]
+                continue
+            buffer.pos = buffer.pos + end  # "{" stands for the "," consumed
+            return
+    raise ParseError("unexpected text after the wrapped array", format=FORMAT, line=buffer.line_at(buffer.pos))
+
+
+def _keys_in_span(text: str, start: int, end: int) -> int:
+    """How many keys the text holds at least between ``start`` and ``end``."""
+    count = text.count('":', start, end)
+    if any(text.find(pattern, start, end) >= 0 for pattern in ('" ', '"\t', '"\n', '"\r')):
+        count = len(_KEY_COLON.findall(text, start, end))
+    return count

@@ -1,0 +1,559 @@
+"""Raw records (dicts of wire values) into models, for every reader (private).
+
+XML and JSON readers both reduce a record to a ``dict`` of field name to wire
+value (text for XML; any JSON value for JSON) and hand it to ``RecordBuilder``.
+So the dialect knowledge (aliases, repairs, what is kept as sent) lives in
+this one file, and a record means the same thing in either format.
+"""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from typing import Any
+
+from georeport.errors import ParseError
+from georeport.models import (
+    AttributeValue,
+    Datatype,
+    Discovery,
+    Endpoint,
+    EndpointType,
+    Error,
+    JSONValue,
+    Service,
+    ServiceAttribute,
+    ServiceDefinition,
+    ServiceRequest,
+    ServiceType,
+    Status,
+    SubmissionReceipt,
+    TokenReceipt,
+)
+from georeport.models._trusted import trusted_service_request
+from georeport.wire._repairs import Repairs, record_path
+from georeport.wire._values import Coercer
+
+__all__ = [
+    "ATTRIBUTE_FIELDS",
+    "DISCOVERY_FIELDS",
+    "ENDPOINT_FIELDS",
+    "ERROR_FIELDS",
+    "RECEIPT_FIELDS",
+    "REQUEST_FIELDS",
+    "SERVICE_FIELDS",
+    "TOKEN_FIELDS",
+    "RecordBuilder",
+    "count_keys",
+]
+
+REQUEST_FIELDS = (
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "address_id",
+    "zipcode",
+    "lat",
+    "long",
+    "media_url",
+)
+SERVICE_FIELDS = ("service_code", "service_name", "description", "metadata", "type", "keywords", "group")
+ATTRIBUTE_FIELDS = (
+    "variable",
+    "code",
+    "datatype",
+    "required",
+    "datatype_description",
+    "order",
+    "description",
+    "values",
+)
+VALUE_FIELDS = ("key", "name")
+RECEIPT_FIELDS = ("service_request_id", "token", "service_notice", "account_id")
+TOKEN_FIELDS = ("service_request_id", "token")
+ERROR_FIELDS = ("code", "description")
+DISCOVERY_FIELDS = ("changeset", "contact", "key_service", "endpoints")
+ENDPOINT_FIELDS = ("specification", "url", "changeset", "type", "formats")
+
+_REQUEST_KEYS = frozenset(REQUEST_FIELDS)
+
+# Names real servers use for standard fields (georeport-v2.md §9 S14, S15; SF, Köln).
+REQUEST_ALIASES = {
+    "lon": "long",
+    "lng": "long",
+    "longitude": "long",
+    "latitude": "lat",
+    "status_note": "status_notes",
+    "address_string": "address",
+    "_address": "address",
+    "adress_id": "address_id",
+    "id": "service_request_id",
+}
+ERROR_DESCRIPTION_ALIASES = ("message", "msg", "error", "faultstring", "detail", "errorDescription")
+
+# Dialects' statuses projected on open/closed (mySociety, CitySDK detailed_status,
+# Accela, Bulk status_description). The value as sent is kept in extensions.
+STATUS_ALIASES: dict[str, Status] = {
+    **dict.fromkeys(
+        (
+            "opened new submitted received acknowledged in_progress inprogress in_process processing "
+            "planned action_scheduled scheduled investigating for_triage reopen reopened pending hold "
+            "on_hold assigned allocated handling waiting open_pending active unresolved"
+        ).split(),
+        Status.OPEN,
+    ),
+    **dict.fromkeys(
+        (
+            "fixed resolved duplicate not_councils_responsibility no_further_action internal_referral "
+            "cancelled canceled completed complete done rejected processed archived closed_duplicate "
+            "referred withdrawn not_actionable"
+        ).split(),
+        Status.CLOSED,
+    ),
+}
+DATATYPE_ALIASES: dict[str, Datatype] = {
+    "textarea": Datatype.TEXT,
+    "informational": Datatype.TEXT,
+    "picklist": Datatype.SINGLEVALUELIST,
+    "select": Datatype.SINGLEVALUELIST,
+    "multipicklist": Datatype.MULTIVALUELIST,
+    "multiselect": Datatype.MULTIVALUELIST,
+    "integer": Datatype.NUMBER,
+    "decimal": Datatype.NUMBER,
+    "float": Datatype.NUMBER,
+    "date": Datatype.DATETIME,
+    "character": Datatype.STRING,
+}
+
+
+def count_keys(value: object) -> int:
+    """How many object keys a parsed JSON value holds, at any depth."""
+    total = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            total += len(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return total
+
+
+def _listify(value: object) -> list[Any]:
+    """A container's items: a list as is, one item as a list of one, nothing as empty."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    return [value]
+
+
+class RecordBuilder(Coercer):
+    """Builds models from raw records, one document (or stream) at a time.
+
+    ``keys_seen`` counts the JSON object keys the records held, which the JSON
+    reader compares with the keys in the text to detect duplicate keys.
+    """
+
+    __slots__ = ("keys_seen",)
+
+    def __init__(self, repairs: Repairs, *, textual: bool, default_timezone: tzinfo | None) -> None:
+        super().__init__(repairs, textual=textual, default_timezone=default_timezone)
+        self.keys_seen = 0
+
+    # --- helpers -----------------------------------------------------------------
+    def _split(
+        self,
+        raw: dict[str, Any],
+        known: frozenset[str],
+        aliases: dict[str, str] | None,
+        index: int | None,
+        line: int | None,
+    ) -> tuple[dict[str, Any], dict[str, JSONValue]]:
+        """Separate standard fields (aliases resolved) from extensions, keeping order."""
+        fields: dict[str, Any] = {}
+        extensions: dict[str, JSONValue] = {}
+        for key, value in raw.items():
+            if key in known:
+                fields[key] = value
+            elif not isinstance(key, str):  # pragma: no cover - JSON keys are strings
+                extensions[str(key)] = value
+            else:
+                extensions[key] = value
+        if aliases:
+            for alias, target in aliases.items():
+                if alias in extensions and fields.get(target) is None:
+                    value = extensions.pop(alias)
+                    self._repair(
+                        "field-alias",
+                        target,
+                        f"sent as {alias!r}",
+                        value if isinstance(value, str | int | float) else alias,
+                        index,
+                        line,
+                    )
+                    fields[target] = value
+        return fields, extensions
+
+    def _text(self, value: Any, field: str, index: int | None, line: int | None, ext: dict[str, JSONValue]) -> str | None:
+        if value.__class__ is str:
+            return value.strip() or None  # type: ignore[no-any-return]
+        if value is None:
+            return None
+        return self.text(value, field, index, line, ext)
+
+    def _id(self, value: Any, field: str, index: int | None, line: int | None, ext: dict[str, JSONValue]) -> str | None:
+        if value.__class__ is str:
+            return value.strip() or None  # type: ignore[no-any-return]
+        if value is None:
+            return None
+        return self.identifier(value, field, index, line, ext)
+
+    def _required(self, value: object, field: str, index: int | None, line: int | None) -> None:
+        if value is None:
+            self._repair("missing-required", field, "a field the standard requires is missing or empty", None, index, line)
+
+    # --- service requests ----------------------------------------------------------
+    def service_request(self, raw: dict[str, Any], index: int | None, line: int | None = None) -> ServiceRequest:
+        """One ``<request>`` of a requests document."""
+        if not isinstance(raw, dict):
+            return self._not_a_record(raw, "request", index, line)
+        self.keys_seen += len(raw)
+        if _REQUEST_KEYS.issuperset(raw):
+            fields, ext = raw, {}
+        else:
+            fields, ext = self._split(raw, _REQUEST_KEYS, REQUEST_ALIASES, index, line)
+        get = fields.get
+        text = self._text
+        ident = self._id
+        dt = self.datetime
+
+        sid = ident(get("service_request_id"), "service_request_id", index, line, ext)
+        status_raw = get("status")
+        if status_raw == "open":
+            status: Status | None = Status.OPEN
+        elif status_raw == "closed":
+            status = Status.CLOSED
+        else:
+            status = self.choice(status_raw, Status, "status", index, line, ext, aliases=STATUS_ALIASES)
+        requested = dt(get("requested_datetime"), "requested_datetime", index, line, ext)
+        code = ident(get("service_code"), "service_code", index, line, ext)
+        if self.repairs.strict:
+            self._required(sid, "service_request_id", index, line)
+            self._required(status, "status", index, line)
+            self._required(code, "service_code", index, line)
+            self._required(requested, "requested_datetime", index, line)
+        lat_raw = get("lat")
+        lat = lat_raw if lat_raw.__class__ is float and -90.0 <= lat_raw <= 90.0 else self.number(  # noqa: PLR2004
+            lat_raw, "lat", index, line, ext, limit=90.0
+        )
+        long_raw = get("long")
+        long = long_raw if long_raw.__class__ is float and -180.0 <= long_raw <= 180.0 else self.number(  # noqa: PLR2004
+            long_raw, "long", index, line, ext, limit=180.0
+        )
+        if (lat is None) != (long is None) and self.repairs.strict:
+            self._repair("half-location", "lat", "lat and long must come together", (lat, long), index, line)
+        media = get("media_url")
+        if media is not None and media.__class__ is not str:
+            media = self._media_url(media, index, line, ext)
+        else:
+            media = text(media, "media_url", index, line, ext)
+        if ext:
+            self.keys_seen += count_keys(list(ext.values()))
+        return trusted_service_request(
+            sid,
+            status,
+            text(get("status_notes"), "status_notes", index, line, ext),
+            text(get("service_name"), "service_name", index, line, ext),
+            code,
+            text(get("description"), "description", index, line, ext),
+            self._agency(get("agency_responsible"), index, line, ext),
+            text(get("service_notice"), "service_notice", index, line, ext),
+            requested,
+            dt(get("updated_datetime"), "updated_datetime", index, line, ext),
+            dt(get("expected_datetime"), "expected_datetime", index, line, ext),
+            text(get("address"), "address", index, line, ext),
+            ident(get("address_id"), "address_id", index, line, ext),
+            ident(get("zipcode"), "zipcode", index, line, ext),
+            lat,
+            long,
+            media,
+            ext,
+        )
+
+    def _media_url(self, value: Any, index: int | None, line: int | None, ext: dict[str, JSONValue]) -> str | None:
+        """``media_url`` sent as a list (of URLs, or of ``{url: ...}`` objects): the first URL."""
+        items = value if isinstance(value, list) else [value]
+        urls: list[str] = []
+        for item in items:
+            url = item.get("url") or item.get("media_url") if isinstance(item, dict) else item
+            if isinstance(url, str) and url.strip():
+                urls.append(url.strip())
+        self._lost("media-url-list", "media_url", "several media where one URL belongs; the first URL kept", value, index, line, ext)
+        return urls[0] if urls else None
+
+    def _agency(self, value: Any, index: int | None, line: int | None, ext: dict[str, JSONValue]) -> str | None:
+        """``agency_responsible``, also as FixMyStreet's nested ``<recipient>`` list."""
+        if isinstance(value, dict) and set(value) == {"recipient"}:
+            recipients = _listify(value["recipient"])
+            if all(isinstance(name, str) for name in recipients):
+                self._repair("agency-recipients", "agency_responsible", "a list of recipients, joined with ', '", value, index, line)
+                return ", ".join(name.strip() for name in recipients) or None
+        return self._text(value, "agency_responsible", index, line, ext)
+
+    def _not_a_record(self, raw: object, what: str, index: int | None, line: int | None) -> Any:
+        msg = f"a {what} record must be an object, got {type(raw).__name__}: {raw!r:.60}"
+        raise ParseError(msg, format=self.format, path=record_path(index), line=line)
+
+    # --- services ------------------------------------------------------------------
+    def service(self, raw: dict[str, Any], index: int | None, line: int | None = None) -> Service:
+        """One ``<service>`` of the service list."""
+        if not isinstance(raw, dict):
+            return self._not_a_record(raw, "service", index, line)  # type: ignore[no-any-return]
+        self.keys_seen += count_keys(raw)
+        fields, ext = self._split(raw, frozenset(SERVICE_FIELDS), None, index, line)
+        get = fields.get
+        code = self._id(get("service_code"), "service_code", index, line, ext)
+        if code is None:
+            self._repair("missing-required", "service_code", "a service without a service_code", None, index, line)
+            code = ""
+        metadata = self.boolean(get("metadata"), "metadata", index, line, ext)
+        if metadata is None:
+            self._repair("missing-required", "metadata", "missing; read as false (no service definition)", None, index, line)
+        service_type = self.choice(get("type"), ServiceType, "type", index, line, ext)
+        name = self._text(get("service_name"), "service_name", index, line, ext)
+        if self.repairs.strict:
+            self._required(name, "service_name", index, line)
+            self._required(service_type, "type", index, line)
+        keywords = get("keywords")
+        if isinstance(keywords, list) and all(isinstance(word, str) for word in keywords):
+            self._repair("keywords-as-list", "keywords", "a list of keywords, joined with ', '", keywords, index, line)
+            keywords = ", ".join(word.strip() for word in keywords if word.strip())
+        return Service(
+            code,
+            name,
+            self._text(get("description"), "description", index, line, ext),
+            bool(metadata),
+            service_type,
+            self._text(keywords, "keywords", index, line, ext),
+            self._text(get("group"), "group", index, line, ext),
+            ext,
+        )
+
+    # --- service definitions ----------------------------------------------------------
+    def definition(
+        self,
+        raw: dict[str, Any],
+        *,
+        line: int | None = None,
+        item_lines: list[int | None] | None = None,
+        warnings: tuple[Warning, ...] = (),
+    ) -> ServiceDefinition:
+        """A ``<service_definition>`` (with or without the ``<attributes>`` wrapper)."""
+        self.keys_seen += len(raw)
+        fields, ext = self._split(raw, frozenset(("service_code", "attributes", "attribute")), None, None, line)
+        code = self._id(fields.get("service_code"), "service_code", None, line, ext)
+        if code is None and self.repairs.strict:
+            self._required(code, "service_code", None, line)
+        if "attribute" in fields:
+            self._repair(
+                "definition-without-wrapper",
+                "attributes",
+                "attributes not inside an <attributes> container (the legacy shape)",
+                "attribute",
+                None,
+                line,
+            )
+            items = _listify(fields.get("attributes")) + _listify(fields["attribute"])
+        else:
+            items = _attribute_items(fields.get("attributes"))
+        lines = item_lines or []
+        attributes = tuple(
+            self.attribute(item, position, lines[position] if position < len(lines) else None)
+            for position, item in enumerate(items)
+        )
+        return ServiceDefinition(code, attributes, ext, warnings)
+
+    def attribute(self, raw: Any, index: int, line: int | None = None) -> ServiceAttribute:
+        """One ``<attribute>``; ``index`` is its position in the definition."""
+        if not isinstance(raw, dict):
+            return self._not_a_record(raw, "attribute", index, line)  # type: ignore[no-any-return]
+        self.keys_seen += len(raw)
+        fields, ext = self._split(raw, frozenset(ATTRIBUTE_FIELDS), None, index, line)
+        get = fields.get
+        code = self._id(get("code"), "code", index, line, ext)
+        if code is None:
+            self._repair("missing-required", "code", "an attribute without a code", None, index, line)
+            code = ""
+        datatype = self.choice(get("datatype"), Datatype, "datatype", index, line, ext, aliases=DATATYPE_ALIASES)
+        if datatype is None:
+            datatype = Datatype.STRING
+        variable = self.boolean(get("variable"), "variable", index, line, ext)
+        required = self.boolean(get("required"), "required", index, line, ext)
+        if self.repairs.strict:
+            self._required(variable, "variable", index, line)
+            self._required(required, "required", index, line)
+        values = tuple(self._value(item, index, ext) for item in _value_items(get("values")))
+        if isinstance(get("values"), int | float) and not isinstance(get("values"), bool):
+            self._lost("values-not-a-list", "values", "a number where a list of values belongs", get("values"), index, line, ext)
+        return ServiceAttribute(
+            code,
+            datatype,
+            True if variable is None else variable,
+            bool(required),
+            self._text(get("datatype_description"), "datatype_description", index, line, ext),
+            self.integer(get("order"), "order", index, line, ext),
+            self._text(get("description"), "description", index, line, ext),
+            values,
+            ext,
+        )
+
+    def _value(self, raw: Any, index: int, attribute_ext: dict[str, JSONValue]) -> AttributeValue:
+        if not isinstance(raw, dict):
+            return self._not_a_record(raw, "value", index, None)  # type: ignore[no-any-return]
+        self.keys_seen += len(raw)
+        fields, ext = self._split(raw, frozenset(VALUE_FIELDS), None, index, None)
+        key = self._id(fields.get("key"), "key", index, None, ext)
+        if key is None:
+            self._repair("missing-required", "key", "a value without a key", None, index, None)
+            key = ""
+        del attribute_ext
+        return AttributeValue(key, self._text(fields.get("name"), "name", index, None, ext), ext)
+
+    # --- receipts, tokens, errors ----------------------------------------------------------
+    def receipt(self, raw: dict[str, Any], index: int | None, line: int | None = None) -> SubmissionReceipt:
+        """One ``<request>`` of a POST reply."""
+        if not isinstance(raw, dict):
+            return self._not_a_record(raw, "receipt", index, line)  # type: ignore[no-any-return]
+        self.keys_seen += count_keys(raw)
+        fields, ext = self._split(raw, frozenset(RECEIPT_FIELDS), None, index, line)
+        get = fields.get
+        sid = self._id(get("service_request_id"), "service_request_id", index, line, ext)
+        token = self._id(get("token"), "token", index, line, ext)
+        if sid is not None and token is not None:
+            self._repair("id-and-token", "token", "a POST reply must not carry both an id and a token", token, index, line)
+        return SubmissionReceipt(
+            sid,
+            token,
+            self._text(get("service_notice"), "service_notice", index, line, ext),
+            self._id(get("account_id"), "account_id", index, line, ext),
+            ext,
+        )
+
+    def token(self, raw: dict[str, Any], index: int | None, line: int | None = None) -> TokenReceipt:
+        """One ``<request>`` of a ``GET tokens/{token}`` reply."""
+        if not isinstance(raw, dict):
+            return self._not_a_record(raw, "token", index, line)  # type: ignore[no-any-return]
+        self.keys_seen += count_keys(raw)
+        fields, ext = self._split(raw, frozenset(TOKEN_FIELDS), None, index, line)
+        return TokenReceipt(
+            self._id(fields.get("service_request_id"), "service_request_id", index, line, ext),
+            self._id(fields.get("token"), "token", index, line, ext),
+            ext,
+        )
+
+    def error(self, raw: Any, index: int | None, line: int | None = None, *, status: int | None = None) -> Error:
+        """One ``<error>``; a missing code becomes the HTTP status (or 400), aliases are read."""
+        if isinstance(raw, str):
+            self._repair("error-as-text", "description", "an error given as bare text", raw, index, line)
+            raw = {"description": raw}
+        if not isinstance(raw, dict):
+            return self._not_a_record(raw, "error", index, line)  # type: ignore[no-any-return]
+        self.keys_seen += count_keys(raw)
+        fields, ext = self._split(raw, frozenset(ERROR_FIELDS), None, index, line)
+        description = self._text(fields.get("description"), "description", index, line, ext)
+        if description is None:
+            for alias in ERROR_DESCRIPTION_ALIASES:
+                if ext.get(alias) is not None:
+                    value = ext.pop(alias)
+                    self._repair("field-alias", "description", f"sent as {alias!r}", value, index, line)
+                    description = self._text(value, "description", index, line, ext)
+                    break
+        code = self._id(fields.get("code"), "code", index, line, ext)
+        if code is None:
+            fallback = str(status or 400)
+            self._repair("error-without-code", "code", f"an error without a code, read as {fallback}", None, index, line)
+            code = fallback
+        return Error(code, description, ext)
+
+    # --- discovery -------------------------------------------------------------------------
+    def discovery(
+        self,
+        raw: dict[str, Any],
+        *,
+        line: int | None = None,
+        item_lines: list[int | None] | None = None,
+        warnings: tuple[Warning, ...] = (),
+    ) -> Discovery:
+        """A ``<discovery>`` document."""
+        self.keys_seen += len(raw)
+        fields, ext = self._split(raw, frozenset(DISCOVERY_FIELDS), None, None, line)
+        get = fields.get
+        endpoints_raw = get("endpoints")
+        if isinstance(endpoints_raw, dict) and set(endpoints_raw) == {"endpoint"}:
+            endpoints_raw = endpoints_raw["endpoint"]
+        elif isinstance(endpoints_raw, dict):
+            self._repair("object-as-list", "endpoints", "an object where a list belongs, read as a list of one", "{...}", None, line)
+        lines = item_lines or []
+        endpoints = tuple(
+            self.endpoint(item, position, lines[position] if position < len(lines) else None)
+            for position, item in enumerate(_listify(endpoints_raw))
+        )
+        return Discovery(
+            self._text(get("changeset"), "changeset", None, line, ext),
+            self._text(get("contact"), "contact", None, line, ext),
+            self._text(get("key_service"), "key_service", None, line, ext),
+            endpoints,
+            ext,
+            warnings,
+        )
+
+    def endpoint(self, raw: Any, index: int, line: int | None = None) -> Endpoint:
+        """One ``<endpoint>`` of a discovery document."""
+        if not isinstance(raw, dict):
+            return self._not_a_record(raw, "endpoint", index, line)  # type: ignore[no-any-return]
+        self.keys_seen += len(raw)
+        fields, ext = self._split(raw, frozenset(ENDPOINT_FIELDS), None, index, line)
+        get = fields.get
+        formats_raw = get("formats")
+        if isinstance(formats_raw, dict) and set(formats_raw) == {"format"}:
+            formats_raw = formats_raw["format"]
+        formats = tuple(
+            text
+            for item in _listify(formats_raw)
+            if (text := self._text(item, "formats", index, line, ext)) is not None
+        )
+        return Endpoint(
+            self._text(get("specification"), "specification", index, line, ext),
+            self._text(get("url"), "url", index, line, ext),
+            self._text(get("changeset"), "changeset", index, line, ext),
+            self.choice(get("type"), EndpointType, "type", index, line, ext),
+            formats,
+            ext,
+        )
+
+
+def _attribute_items(value: object) -> list[Any]:
+    """The attributes inside an ``attributes`` value (XML gives ``{"attribute": [...]}``)."""
+    if isinstance(value, dict) and set(value) == {"attribute"}:
+        return _listify(value.get("attribute"))
+    return _listify(value)
+
+
+def _value_items(value: object) -> list[Any]:
+    """The options inside a ``values`` value (XML gives ``{"value": [...]}``)."""
+    if isinstance(value, dict) and set(value) == {"value"}:
+        return _listify(value.get("value"))
+    if isinstance(value, int | float | str):
+        return []
+    return _listify(value)
+

@@ -1,0 +1,453 @@
+"""GeoReport v2 XML: documents to models (``from_xml``) and back (``to_xml``).
+
+Reading never resolves entities, loads a DTD or touches the network: a
+document with a DOCTYPE is refused (GeoReport XML has none), and libxml2's
+limits refuse oversized text nodes. Element names are the standard's; the
+optional default namespace ``http://wiki.open311.org/GeoReport_v2`` (or any
+other) is accepted and never written.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from datetime import datetime, tzinfo
+from typing import IO, Any, Final
+
+from lxml import etree
+
+from georeport.errors import ParseError, UnknownDocumentError, UnsafeDocumentError
+from georeport.models import (
+    Discovery,
+    Document,
+    DocumentKind,
+    Error,
+    ErrorList,
+    ReceiptList,
+    Service,
+    ServiceDefinition,
+    ServiceList,
+    ServiceRequest,
+    ServiceRequestList,
+    TokenList,
+)
+from georeport.wire._common import PrefixedReader, kind_of_request_records, without_gc
+from georeport.wire._records import REQUEST_FIELDS, RecordBuilder
+from georeport.wire._repairs import Repairs
+from georeport.wire._tree import ElementList, element_value, escape_text, local_name, write_value
+from georeport.wire._values import format_datetime, format_float
+
+__all__ = ["from_xml", "iter_xml_requests", "to_xml"]
+
+FORMAT: Final = "xml"
+_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+_REQUEST_KEYS = frozenset(REQUEST_FIELDS)
+_ROOT_KINDS: dict[str, DocumentKind | None] = {
+    "services": DocumentKind.SERVICES,
+    "service_definition": DocumentKind.SERVICE_DEFINITION,
+    "service_requests": None,  # requests, a POST reply or a token reply: told by shape
+    "requests": None,  # FixMyStreet's and 6aika's root (georeport-v2.md §9 S2)
+    "errors": DocumentKind.ERRORS,
+    "error_messages": DocumentKind.ERRORS,  # Klarschiff (Rails)
+    "error": DocumentKind.ERRORS,
+    "discovery": DocumentKind.DISCOVERY,
+    "dicovery": DocumentKind.DISCOVERY,  # Klarschiff's documented typo
+}
+_ROOT_NAMES = {
+    DocumentKind.SERVICES: "services",
+    DocumentKind.SERVICE_DEFINITION: "service_definition",
+    DocumentKind.REQUESTS: "service_requests",
+    DocumentKind.RECEIPTS: "service_requests",
+    DocumentKind.TOKENS: "service_requests",
+    DocumentKind.ERRORS: "errors",
+    DocumentKind.DISCOVERY: "discovery",
+}
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_local = threading.local()
+
+
+def _parser() -> etree.XMLParser:
+    """A parser per thread (lxml parsers must not be shared between threads)."""
+    parser: etree.XMLParser | None = getattr(_local, "parser", None)
+    if parser is None:
+        parser = etree.XMLParser(
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            dtd_validation=False,
+            huge_tree=False,
+            remove_comments=True,
+            remove_pis=True,
+            collect_ids=False,
+        )
+        _local.parser = parser
+    return parser
+
+
+# --- safety ----------------------------------------------------------------------------
+def check_prolog(head: bytes) -> str | None:
+    """Refuse a DOCTYPE before the root element; return the root's name if seen.
+
+    Raises:
+        UnsafeDocumentError: the prolog declares a document type.
+    """
+    position = 0
+    size = len(head)
+    if head.startswith(b"\xef\xbb\xbf"):
+        position = 3
+    while position < size:
+        while position < size and head[position] in b" \t\r\n":
+            position += 1
+        if head.startswith(b"<?", position):
+            end = head.find(b"?>", position)
+            if end < 0:
+                return None
+            position = end + 2
+        elif head.startswith(b"<!--", position):
+            end = head.find(b"-->", position)
+            if end < 0:
+                return None
+            position = end + 3
+        elif head.startswith(b"<!", position):
+            msg = "a DOCTYPE (or other declaration) before the root: GeoReport XML has none, and DTDs and entities are refused"
+            raise UnsafeDocumentError(msg, format=FORMAT, line=head.count(b"\n", 0, position) + 1)
+        elif head.startswith(b"<", position):
+            match = re.match(rb"<\s*([^\s/>]+)", head[position : position + 256])
+            return local_name(match.group(1).decode("utf-8", "replace")) if match else None
+        else:
+            return None
+    return None
+
+
+def _syntax_error(error: etree.XMLSyntaxError | etree.ParseError) -> ParseError:
+    message = str(getattr(error, "msg", None) or error)
+    line = getattr(error, "lineno", None)
+    column = getattr(error, "offset", None)
+    lowered = message.lower()
+    if "huge" in lowered or "excessive" in lowered or "exceeds" in lowered or "amplification" in lowered:
+        return UnsafeDocumentError(f"refused: {message}", format=FORMAT, line=line, column=column)
+    if "entity" in lowered:
+        return UnsafeDocumentError(f"entities are refused: {message}", format=FORMAT, line=line, column=column)
+    return ParseError(f"not well-formed XML: {message}", format=FORMAT, line=line, column=column)
+
+
+def _parse(data: bytes, repairs: Repairs) -> etree._Element:
+    """Parse a whole document safely, with the lenient repairs of the prolog and controls."""
+    stripped = data.lstrip(b" \t\r\n")
+    if stripped is not data and stripped.startswith(b"<?xml") and len(stripped) != len(data):
+        repairs.repair("whitespace-before-declaration", "document", "whitespace before the XML declaration removed", path="$", example=data[:8])
+        data = stripped
+    check_prolog(data[:65536])
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as error:
+        text = str(error).lower()
+        if "char" in text and _CONTROL.search(data) and not repairs.strict:
+            repairs.repair("control-characters", "document", "control characters XML forbids were removed", path="$", example=None)
+            try:
+                root = etree.fromstring(_CONTROL.sub(b"", data), _parser())
+            except etree.XMLSyntaxError as again:
+                raise _syntax_error(again) from None
+        else:
+            raise _syntax_error(error) from None
+    if root.getroottree().docinfo.doctype:
+        msg = "a DOCTYPE is refused"
+        raise UnsafeDocumentError(msg, format=FORMAT)
+    return root
+
+
+# --- reading ---------------------------------------------------------------------------
+def element_fields(element: etree._Element) -> dict[str, Any]:
+    """An element's children as a dict: standard leaves as raw text, the rest as trees."""
+    fields: dict[str, Any] = {}
+    for child in element:
+        key = child.tag
+        if not isinstance(key, str):
+            continue
+        if key[0] == "{":
+            key = local_name(key)
+        if len(child) or key not in _REQUEST_KEYS:
+            if key == "_":
+                key = child.get("key", "_")
+            value = element_value(child)
+        else:
+            value = child.text
+        if key in fields:
+            existing = fields[key]
+            if isinstance(existing, ElementList) and existing.item_tag is None:
+                existing.append(value)
+            else:
+                fields[key] = ElementList([existing, value], None)
+        else:
+            fields[key] = value
+    return fields
+
+
+def from_xml(
+    data: bytes | str,
+    *,
+    kind: DocumentKind | str | None = None,
+    strict: bool = False,
+    default_timezone: tzinfo | None = None,
+    emit_warnings: bool = True,
+) -> Document:
+    """Read a GeoReport v2 XML document into its model.
+
+    Args:
+        data: the document (bytes; a ``str`` is taken as already decoded).
+        kind: what the document holds; told from the root (and, for
+            ``<service_requests>``, from the records' fields) when None.
+        strict: refuse every departure from the standard, all reported at once.
+        default_timezone: the zone of datetimes sent without one (UTC if None).
+        emit_warnings: also issue the lenient repairs as Python warnings.
+
+    Returns:
+        The document: a ``ServiceList``, ``ServiceDefinition``,
+        ``ServiceRequestList``, ``ReceiptList``, ``TokenList``, ``ErrorList``
+        or ``Discovery``, with ``warnings`` listing the repairs made.
+
+    Raises:
+        ParseError: the bytes are not a GeoReport document (an
+            ``InvalidDocumentError`` listing every problem in strict mode; an
+            ``UnsafeDocumentError`` for DTDs, entities and oversized nodes).
+            Anything else raised is a bug.
+    """
+    repairs = Repairs(strict=strict, format=FORMAT)
+    if isinstance(data, str):
+        data = re.sub(r"^\s*<\?xml[^>]*\?>", "", data, count=1).encode("utf-8")
+    root = _parse(bytes(data), repairs)
+    root_name = local_name(root.tag)
+    wanted = DocumentKind(kind) if kind is not None else None
+    if root_name not in _ROOT_KINDS:
+        msg = f"<{root_name}> is not the root of any GeoReport v2 document"
+        raise UnknownDocumentError(msg)
+    if root_name in ("requests", "error_messages", "dicovery", "error"):
+        repairs.repair("root-alias", "document", f"root <{root_name}> read as <{_ROOT_NAMES[_ROOT_KINDS[root_name] or DocumentKind.REQUESTS]}>", path="$", example=root_name, line=root.sourceline)
+    builder = RecordBuilder(repairs, textual=True, default_timezone=default_timezone)
+    found = _ROOT_KINDS[root_name]
+    if found is DocumentKind.SERVICE_DEFINITION or wanted is DocumentKind.SERVICE_DEFINITION:
+        return _definition(root, builder, repairs)
+    if found is DocumentKind.DISCOVERY or wanted is DocumentKind.DISCOVERY:
+        return _discovery(root, builder, repairs)
+    if found is DocumentKind.ERRORS and root_name == "error":
+        value = element_fields(root) if len(root) else (root.text or "")
+        error = builder.error(value, 0, root.sourceline)
+        return ErrorList((error,), {}, repairs.finish())
+    record_tag = {DocumentKind.SERVICES: "service", DocumentKind.ERRORS: "error"}.get(found, "request")  # type: ignore[arg-type]
+    rows: list[tuple[dict[str, Any], int | None]] = []
+    extensions: dict[str, Any] = {}
+    for element in root:
+        tag = element.tag
+        if not isinstance(tag, str):
+            continue
+        name = local_name(tag)
+        if name != record_tag and not (found is DocumentKind.ERRORS):
+            extensions[name] = element_value(element)
+            continue
+        if len(element) == 0 and found is DocumentKind.ERRORS:
+            rows.append(({"description": element.text}, element.sourceline))
+            continue
+        rows.append((element_fields(element), element.sourceline))
+    kind_found = wanted or found or kind_of_request_records(row for row, _ in rows)
+    return _build_list(kind_found, rows, extensions, builder, repairs)
+
+
+def _build_list(
+    kind: DocumentKind,
+    rows: list[tuple[dict[str, Any], int | None]],
+    extensions: dict[str, Any],
+    builder: RecordBuilder,
+    repairs: Repairs,
+) -> Document:
+    if kind is DocumentKind.REQUESTS:
+        build = builder.service_request
+        requests = tuple(without_gc(build(row, index, line) for index, (row, line) in enumerate(rows)))
+        return ServiceRequestList(requests, extensions, repairs.finish())
+    if kind is DocumentKind.SERVICES:
+        services = tuple(builder.service(row, index, line) for index, (row, line) in enumerate(rows))
+        return ServiceList(services, extensions, repairs.finish())
+    if kind is DocumentKind.RECEIPTS:
+        receipts = tuple(builder.receipt(row, index, line) for index, (row, line) in enumerate(rows))
+        return ReceiptList(receipts, extensions, repairs.finish())
+    if kind is DocumentKind.TOKENS:
+        tokens = tuple(builder.token(row, index, line) for index, (row, line) in enumerate(rows))
+        return TokenList(tokens, extensions, repairs.finish())
+    if kind is DocumentKind.ERRORS:
+        errors = tuple(builder.error(row, index, line) for index, (row, line) in enumerate(rows))
+        return ErrorList(errors, extensions, repairs.finish())
+    msg = f"a list of records cannot be read as {kind.value}"
+    raise UnknownDocumentError(msg)
+
+
+def _definition(root: etree._Element, builder: RecordBuilder, repairs: Repairs) -> ServiceDefinition:
+    fields = element_fields(root)
+    lines = [element.sourceline for element in root.iter("{*}attribute")]
+    definition = builder.definition(fields, line=root.sourceline, item_lines=lines)
+    return ServiceDefinition(definition.service_code, definition.attributes, definition.extensions, repairs.finish())
+
+
+def _discovery(root: etree._Element, builder: RecordBuilder, repairs: Repairs) -> Discovery:
+    fields = element_fields(root)
+    lines = [element.sourceline for element in root.iter("{*}endpoint")]
+    found = builder.discovery(fields, line=root.sourceline, item_lines=lines)
+    return Discovery(found.changeset, found.contact, found.key_service, found.endpoints, found.extensions, repairs.finish())
+
+
+# --- streaming -------------------------------------------------------------------------
+def iter_xml_requests(stream: IO[bytes], builder: RecordBuilder) -> Iterator[ServiceRequest]:
+    """Service requests from an XML stream, one ``<request>`` at a time, in constant memory."""
+    head = stream.read(65536)
+    stripped = head.lstrip(b" \t\r\n")
+    if stripped.startswith(b"<?xml") and len(stripped) != len(head):
+        builder.repairs.repair("whitespace-before-declaration", "document", "whitespace before the XML declaration removed", path="$", example=head[:8])
+        head = stripped
+    root_name = check_prolog(head)
+    if root_name is not None and root_name not in ("service_requests", "requests"):
+        msg = f"<{root_name}> is not a service requests document"
+        raise ParseError(msg, format=FORMAT, path="$")
+    events = etree.iterparse(
+        PrefixedReader(head, stream),
+        events=("end",),
+        tag="{*}request",
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+        collect_ids=False,
+    )
+    index = 0
+    build = builder.service_request
+    try:
+        for _event, element in events:
+            parent = element.getparent()
+            if parent is None or parent.getparent() is not None:
+                continue  # a <request> nested inside a record's extension
+            yield build(element_fields(element), index, element.sourceline)
+            index += 1
+            element.clear(keep_tail=True)
+            while element.getprevious() is not None:
+                del parent[0]
+    except etree.XMLSyntaxError as error:
+        raise _syntax_error(error) from None
+
+
+# --- writing ---------------------------------------------------------------------------
+def _leaf(parts: list[str], name: str, value: object) -> None:
+    if value is None:
+        parts.append(f"<{name}/>")
+    elif value.__class__ is str:
+        parts.append(f"<{name}>{escape_text(value)}</{name}>")  # type: ignore[arg-type]
+    elif isinstance(value, bool):
+        parts.append(f"<{name}>{'true' if value else 'false'}</{name}>")
+    elif isinstance(value, datetime):
+        parts.append(f"<{name}>{format_datetime(value)}</{name}>")
+    elif isinstance(value, float):
+        parts.append(f"<{name}>{format_float(value)}</{name}>")
+    else:  # str enums, ints
+        parts.append(f"<{name}>{escape_text(str(value))}</{name}>")
+
+
+def _extensions(parts: list[str], extensions: dict[str, Any]) -> None:
+    for key, value in extensions.items():
+        write_value(parts, key, value)
+
+
+def _record(parts: list[str], tag: str, record: Any, names: tuple[str, ...], *, skip_empty: bool = False) -> None:
+    parts.append(f"<{tag}>")
+    for name in names:
+        value = getattr(record, name)
+        if value is None and skip_empty:
+            continue
+        _leaf(parts, name, value)
+    _extensions(parts, record.extensions)
+    parts.append(f"</{tag}>")
+
+
+_SERVICE_FIELDS = ("service_code", "service_name", "description", "metadata", "type", "keywords", "group")
+_ATTRIBUTE_FIELDS = ("variable", "code", "datatype", "required", "datatype_description", "order", "description")
+
+
+def to_xml(document: Document) -> bytes:
+    """Write a document as the standard's XML: UTF-8, with the declaration.
+
+    Every standard field of a request or service is written (empty ones as
+    ``<x/>``); a POST reply carries only what it has (an id or a token, never
+    both). Extensions follow the standard fields, in order.
+
+    Raises:
+        ValidationError: a text holds a character XML 1.0 cannot carry.
+    """
+    parts = [_DECLARATION]
+    if isinstance(document, ServiceRequestList):
+        parts.append("<service_requests>")
+        for request in document.items:
+            _record(parts, "request", request, REQUEST_FIELDS)
+        _extensions(parts, document.extensions)
+        parts.append("</service_requests>")
+    elif isinstance(document, ServiceList):
+        parts.append("<services>")
+        for service in document.items:
+            _record(parts, "service", service, _SERVICE_FIELDS)
+        _extensions(parts, document.extensions)
+        parts.append("</services>")
+    elif isinstance(document, ServiceDefinition):
+        parts.append("<service_definition>")
+        _leaf(parts, "service_code", document.service_code)
+        parts.append("<attributes>" if document.attributes else "<attributes/>")
+        for attribute in document.attributes:
+            parts.append("<attribute>")
+            for name in _ATTRIBUTE_FIELDS:
+                _leaf(parts, name, getattr(attribute, name))
+            if attribute.values or attribute.datatype.is_list:
+                parts.append("<values>" if attribute.values else "<values/>")
+                for value in attribute.values:
+                    _record(parts, "value", value, ("key", "name"))
+                if attribute.values:
+                    parts.append("</values>")
+            _extensions(parts, attribute.extensions)
+            parts.append("</attribute>")
+        if document.attributes:
+            parts.append("</attributes>")
+        _extensions(parts, document.extensions)
+        parts.append("</service_definition>")
+    elif isinstance(document, ReceiptList | TokenList):
+        names = ("service_request_id", "token", "service_notice", "account_id")
+        parts.append("<service_requests>")
+        for receipt in document.items:
+            _record(parts, "request", receipt, names if isinstance(document, ReceiptList) else names[:2], skip_empty=True)
+        _extensions(parts, document.extensions)
+        parts.append("</service_requests>")
+    elif isinstance(document, ErrorList):
+        parts.append("<errors>")
+        for error in document.items:
+            _record(parts, "error", error, ("code", "description"))
+        _extensions(parts, document.extensions)
+        parts.append("</errors>")
+    elif isinstance(document, Discovery):
+        parts.append("<discovery>")
+        for name in ("changeset", "contact", "key_service"):
+            _leaf(parts, name, getattr(document, name))
+        parts.append("<endpoints>")
+        for endpoint in document.endpoints:
+            parts.append("<endpoint>")
+            for name in ("specification", "url", "changeset", "type"):
+                _leaf(parts, name, getattr(endpoint, name))
+            parts.append("<formats>")
+            for media_type in endpoint.formats:
+                _leaf(parts, "format", media_type)
+            parts.append("</formats>")
+            _extensions(parts, endpoint.extensions)
+            parts.append("</endpoint>")
+        parts.append("</endpoints>")
+        _extensions(parts, document.extensions)
+        parts.append("</discovery>")
+    else:
+        msg = f"not a GeoReport document: {type(document).__name__}"
+        raise TypeError(msg)
+    return "".join(parts).encode("utf-8")
+
+
+
