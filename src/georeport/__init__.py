@@ -4,8 +4,6 @@ The facade: models, errors, and the ``load``/``dump``/``iter_requests``
 entry points. See ``docs/`` for the guides.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from georeport.errors import (
     DialectWarning,
     GeoReportError,
@@ -44,10 +42,7 @@ from georeport.models import (
 )
 from georeport.wire import RequestReader, dump, iter_requests, load
 
-try:
-    __version__ = version("open311-georeport")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
+from georeport._version import __version__
 
 __all__ = [
     "AttributeValue",

@@ -124,7 +124,8 @@ class InvalidDocumentError(ParseError, ExceptionGroup):  # type: ignore[misc]
     ) -> Self:
         """Group ``problems`` (at least one) under ``reason``."""
         del format
-        return super().__new__(cls, reason, list(problems))
+        # ExceptionGroup's constructor, not ValueError's (which comes first in the MRO).
+        return ExceptionGroup.__new__(cls, reason, list(problems))
 
     def __init__(
         self,

@@ -37,20 +37,28 @@ def without_gc(items: Iterable[T], size: int = BATCH) -> Iterator[T]:
 
     Building millions of small objects triggers the cyclic collector over and
     over for nothing (records hold no cycles); pausing it while a batch is
-    built, never while the caller runs, roughly halves the time.
+    built, never while the caller runs, roughly halves the time. An error
+    raised while building a batch comes after the items built before it.
     """
     iterator = iter(items)
     while True:
+        batch: list[T] = []
+        failure: BaseException | None = None
         enabled = gc.isenabled()
         gc.disable()
         try:
-            batch = list(islice(iterator, size))
+            for item in islice(iterator, size):
+                batch.append(item)
+        except Exception as error:  # noqa: BLE001 - re-raised below, after the good items
+            failure = error
         finally:
             if enabled:
                 gc.enable()
-        if not batch:
-            return
         yield from batch
+        if failure is not None:
+            raise failure
+        if len(batch) < size:
+            return
 
 
 def read_all(source: Source) -> bytes | str:

@@ -127,7 +127,7 @@ def _next_value(buffer: _Buffer, decoder: json.JSONDecoder, exact: json.JSONDeco
         try:
             value, end = decoder.raw_decode(buffer.text, start)
         except json.JSONDecodeError as error:
-            if not buffer.eof and error.pos >= len(buffer.text) - 64:
+            if not buffer.eof and (error.pos >= len(buffer.text) - 64 or error.msg.startswith("Unterminated")):
                 if len(buffer.text) - start > MAX_RECORD:
                     msg = f"a record larger than {MAX_RECORD} bytes"
                     raise UnsafeDocumentError(msg, format=FORMAT, line=buffer.line_at(start)) from None
@@ -140,7 +140,9 @@ def _next_value(buffer: _Buffer, decoder: json.JSONDecoder, exact: json.JSONDeco
                     buffer.text = buffer.text[:start] + fixed
                     repaired = True
                     continue
-            raise ParseError(f"not valid JSON: {error.msg}", format=FORMAT, line=buffer.line_at(error.pos), column=None) from None
+            line = buffer.line_at(start)
+            msg = f"not valid JSON in the record starting at line {line}: {error.msg}"
+            raise ParseError(msg, format=FORMAT, line=line) from None
         line = buffer.line_at(start)
         # Duplicate keys: the text's key count and the decoded one disagree.
         if isinstance(value, dict | list) and _keys_in_span(buffer.text, start, end) != count_keys(value):

@@ -212,7 +212,7 @@ class RecordBuilder(Coercer):
         return self.text(value, field, index, line, ext)
 
     def _id(self, value: Any, field: str, index: int | None, line: int | None, ext: dict[str, JSONValue]) -> str | None:
-        if value.__class__ is str:
+        if value.__class__ is str and value != "null":
             return value.strip() or None  # type: ignore[no-any-return]
         if value is None:
             return None

@@ -157,6 +157,9 @@ class Coercer:
         value = self.unwrap(value, field, index, line)
         if isinstance(value, str):
             value = value.strip()
+            if not self.textual and value.lower() == "null":
+                self._repair("null-as-text", field, "the string 'null' read as absent", value, index, line)
+                return None
             return value or None
         if isinstance(value, int) and not isinstance(value, bool):
             self._repair("number-as-id", field, "a number where an id belongs, read as text (leading zeros, if any, were lost)", value, index, line)

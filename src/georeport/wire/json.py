@@ -177,27 +177,36 @@ def _empty(value: object) -> bool:
 
 
 def _pairs_hook(repairs: Repairs) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
+    """An ``object_pairs_hook`` that loses no duplicated key's value.
+
+    An empty duplicate (null, "", "null") gives way to a non-empty one; two
+    different non-empty values are both kept, as a list in arrival order.
+    """
+
     def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         result = dict(pairs)
         if len(result) == len(pairs):
             return result
         result = {}
+        repeated: set[str] = set()
         for key, value in pairs:
             if key not in result:
                 result[key] = value
                 continue
             kept = result[key]
-            if _empty(kept) and not _empty(value):
+            if _empty(value) or value == kept:
+                detail = "a key given twice in one object; the empty or equal repeat dropped"
+            elif _empty(kept):
                 result[key] = value
-                kept, value = value, kept
-            if kept != value:
-                repairs.repair(
-                    "duplicate-key",
-                    key,
-                    "a key given twice in one object; the first non-empty value kept",
-                    path=None,
-                    example=value,
-                )
+                detail = "a key given twice in one object; the empty first value replaced"
+            else:
+                if key in repeated:
+                    kept.append(value)
+                else:
+                    result[key] = [kept, value]
+                    repeated.add(key)
+                detail = "a key given twice in one object; every value kept, as a list"
+            repairs.repair("duplicate-key", key, detail, path=None, example=value)
         return result
 
     return hook
