@@ -7,7 +7,9 @@ import sys
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "georeport", *args], capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "georeport", *args], capture_output=True, text=True, timeout=60, check=False
+    )
 
 
 def test_demo_reads_every_sample_and_round_trips_it() -> None:

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.conftest import DATA, corpus_root
 
 import georeport
 from georeport import Discovery, DocumentKind, RecordList, ServiceDefinition
-from tests.conftest import DATA, corpus_root
 
 FACTS: dict[str, dict[str, Any]] = json.loads((DATA / "facts.json").read_text(encoding="utf-8"))
 DOCUMENT_KINDS = {
@@ -50,7 +50,12 @@ def _documents(*, full: bool) -> list[Any]:
         path = DATA / key if local else (root / key if root else None)
         marks = []
         if any(key.endswith(name) for name in NOT_A_DOCUMENT):
-            marks.append(pytest.mark.xfail(raises=georeport.UnknownDocumentError, reason="an array of several definitions is no single GeoReport document"))
+            marks.append(
+                pytest.mark.xfail(
+                    raises=georeport.UnknownDocumentError,
+                    reason="an array of several definitions is no single GeoReport document",
+                )
+            )
         if full and root is None:
             marks.append(pytest.mark.skip(reason="GEOREPORT_CORPUS is not set"))
         params.append(pytest.param(key, path, facts, id=key, marks=marks))
@@ -143,7 +148,9 @@ def test_full_corpus_document_holds_what_a_reader_found(key: str, path: Path, fa
     _check(key, path, facts)
 
 
-@pytest.mark.parametrize(("key", "path", "facts"), [p for p in _documents(full=False) if p.values[2]["loads"] and not p.marks])
+@pytest.mark.parametrize(
+    ("key", "path", "facts"), [p for p in _documents(full=False) if p.values[2]["loads"] and not p.marks]
+)
 def test_dump_then_load_keeps_every_field(key: str, path: Path, facts: dict[str, Any]) -> None:
     """A corpus document written back in either format reads back equal, extensions included."""
     document = _load(path, DOCUMENT_KINDS[facts["kind"]])

@@ -6,11 +6,21 @@ import georeport
 
 
 def test_all_is_sorted_and_complete() -> None:
-    public = {name for name in dir(georeport) if not name.startswith("_")} - {"cli", "errors", "models", "wire", "samples"}
+    public = {name for name in dir(georeport) if not name.startswith("_")} - {
+        "cli",
+        "errors",
+        "models",
+        "wire",
+        "samples",
+    }
     assert sorted(georeport.__all__) == georeport.__all__
     assert set(georeport.__all__) - {"__version__"} == public
 
 
 def test_every_public_name_has_a_docstring() -> None:
-    missing = [name for name in georeport.__all__ if name != "__version__" and not getattr(getattr(georeport, name), "__doc__", None)]
+    missing = [
+        name
+        for name in georeport.__all__
+        if name != "__version__" and not getattr(getattr(georeport, name), "__doc__", None)
+    ]
     assert missing == []

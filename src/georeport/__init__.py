@@ -4,6 +4,7 @@ The facade: models, errors, and the ``load``/``dump``/``iter_requests``
 entry points. See ``docs/`` for the guides.
 """
 
+from georeport._version import __version__
 from georeport.errors import (
     DialectWarning,
     GeoReportError,
@@ -41,8 +42,6 @@ from georeport.models import (
     TokenReceipt,
 )
 from georeport.wire import RequestReader, dump, iter_requests, load
-
-from georeport._version import __version__
 
 __all__ = [
     "AttributeValue",

@@ -58,10 +58,13 @@ def demo(out: TextIO) -> int:
         first = _first_record(document)
         if first:
             out.write(f"  {first}\n")
-        for warning in document.warnings:
-            out.write(f"  repaired: {warning}\n")
+        out.writelines(f"  repaired: {warning}\n" for warning in document.warnings)
         for fmt in ("xml", "json"):
-            again = georeport.load(georeport.dump(document, fmt), format=fmt, kind=document.kind if isinstance(document, RecordList) else None)
+            again = georeport.load(
+                georeport.dump(document, fmt),
+                format=fmt,
+                kind=document.kind if isinstance(document, RecordList) else None,
+            )
             same = again == document
             failures += not same
             out.write(f"  round trip through {fmt}: {'identical' if same else 'DIFFERENT'}\n")

@@ -106,7 +106,7 @@ class UnsafeDocumentError(ParseError):
     status_hint = 413
 
 
-class InvalidDocumentError(ParseError, ExceptionGroup):  # type: ignore[misc]
+class InvalidDocumentError(ParseError, ExceptionGroup):
     """Strict mode found problems; ``exceptions`` holds one ``ParseError`` each.
 
     It is an ``ExceptionGroup``, so ``except* ParseError`` works, and a
@@ -214,10 +214,7 @@ class DialectWarning(GeoReportWarning):
     def __str__(self) -> str:
         """Say what was repaired, how often and where first."""
         where = f", first at {self.path}" if self.path else ""
-        return (
-            f"{self.field}: {self.detail} [{self.code}] "
-            f"({self.count} value(s){where}; e.g. {self.example!r})"
-        )
+        return f"{self.field}: {self.detail} [{self.code}] ({self.count} value(s){where}; e.g. {self.example!r})"
 
     def __repr__(self) -> str:
         """Show the code, field and count."""

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from tests.conftest import DATA
 
 import georeport
 from georeport import ServiceRequestList, Status
-from tests.conftest import DATA
 
 AUTHORED = DATA / "authored"
 
@@ -23,13 +23,22 @@ def quietly(source: object, **options: object) -> georeport.Document:
 
 class TestDatetimes:
     def test_zoneless_datetimes_take_the_callers_zone(self) -> None:
-        document = quietly(b'[{"service_request_id": "1", "requested_datetime": "2010-11-17 01:00:56.743"}]', default_timezone="America/Los_Angeles")
+        document = quietly(
+            b'[{"service_request_id": "1", "requested_datetime": "2010-11-17 01:00:56.743"}]',
+            default_timezone="America/Los_Angeles",
+        )
         value = document.one().requested_datetime  # type: ignore[union-attr]
         assert value == datetime(2010, 11, 17, 1, 0, 56, 743000, tzinfo=ZoneInfo("America/Los_Angeles"))
         assert value.utcoffset() == timedelta(hours=-8)
 
     def test_zoneless_datetimes_default_to_utc(self) -> None:
-        value = quietly(b"<service_requests><request><requested_datetime>2010-11-17T01:00:56</requested_datetime></request></service_requests>").one().requested_datetime  # type: ignore[union-attr]
+        value = (
+            quietly(
+                b"<service_requests><request><requested_datetime>2010-11-17T01:00:56</requested_datetime></request></service_requests>"
+            )
+            .one()
+            .requested_datetime
+        )  # type: ignore[union-attr]
         assert value == datetime(2010, 11, 17, 1, 0, 56, tzinfo=UTC)
 
     @pytest.mark.parametrize(
@@ -68,7 +77,9 @@ class TestValues:
         assert (request.status, request.extensions["status_original"]) == (Status.OPEN, "in_progress")
 
     def test_duplicate_keys_lose_no_value(self) -> None:
-        document = quietly(b'[{"service_request_id": "1", "updated_datetime": "2010-01-01T00:00:00Z", "updated_datetime": "null"}]')
+        document = quietly(
+            b'[{"service_request_id": "1", "updated_datetime": "2010-01-01T00:00:00Z", "updated_datetime": "null"}]'
+        )
         assert document.one().updated_datetime == datetime(2010, 1, 1, tzinfo=UTC)  # type: ignore[union-attr]
         assert [w.code for w in document.warnings] == ["duplicate-key"]
 
@@ -88,7 +99,12 @@ class TestShapes:
     def test_vendor_wrapper_keeps_its_other_keys(self) -> None:
         document = quietly(b'{"service_requests": [{"service_request_id": "1", "status": "open"}], "page": 2}')
         assert document.extensions == {"page": 2}
-        assert georeport.dump(document, "json") == b'{"service_requests":[' + georeport.dump(ServiceRequestList(document.items), "json")[1:-1] + b'],"page":2}'  # type: ignore[arg-type]
+        assert (
+            georeport.dump(document, "json")
+            == b'{"service_requests":['
+            + georeport.dump(ServiceRequestList(document.items), "json")[1:-1]
+            + b'],"page":2}'
+        )  # type: ignore[arg-type]
 
     def test_concatenated_pages_are_one_list(self) -> None:
         document = quietly(AUTHORED / "concatenated_pages.json")
@@ -102,9 +118,14 @@ class TestShapes:
     def test_receipt_and_token_shapes(self) -> None:
         receipt = quietly(b"<service_requests><request><token>12345</token></request></service_requests>")
         assert isinstance(receipt, georeport.ReceiptList)
-        token = quietly(b"<service_requests><request><service_request_id>1</service_request_id><token>12345</token></request></service_requests>")
+        token = quietly(
+            b"<service_requests><request><service_request_id>1</service_request_id><token>12345</token></request></service_requests>"
+        )
         assert isinstance(token, georeport.TokenList)
-        told = quietly(b"<service_requests><request><service_request_id>1</service_request_id></request></service_requests>", kind="tokens")
+        told = quietly(
+            b"<service_requests><request><service_request_id>1</service_request_id></request></service_requests>",
+            kind="tokens",
+        )
         assert isinstance(told, georeport.TokenList)
 
     def test_empty_documents(self) -> None:
@@ -113,14 +134,25 @@ class TestShapes:
 
 
 class TestStreaming:
-    @pytest.mark.parametrize("name", ["json_lines_requests.jsonl", "concatenated_pages.json", "vendor_wrapped_requests.json", "spec_requests.xml", "spec_requests.json"])
+    @pytest.mark.parametrize(
+        "name",
+        [
+            "json_lines_requests.jsonl",
+            "concatenated_pages.json",
+            "vendor_wrapped_requests.json",
+            "spec_requests.xml",
+            "spec_requests.json",
+        ],
+    )
     def test_streaming_equals_loading(self, name: str) -> None:
         path = AUTHORED / name
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", georeport.DialectWarning)
             streamed = list(georeport.iter_requests(path, format="xml" if name.endswith(".xml") else "json"))
             if name.endswith(".jsonl"):
-                loaded = [record for line in path.read_bytes().splitlines() if line.strip() for record in georeport.load(line)]  # type: ignore[union-attr]
+                loaded = [
+                    record for line in path.read_bytes().splitlines() if line.strip() for record in georeport.load(line)
+                ]  # type: ignore[union-attr]
             else:
                 loaded = list(georeport.load(path))  # type: ignore[call-overload]
         assert streamed == loaded

@@ -7,9 +7,9 @@ import time
 import warnings
 
 import pytest
+from tests.conftest import DATA
 
 import georeport
-from tests.conftest import DATA
 
 AUTHORED = DATA / "authored"
 
@@ -39,7 +39,11 @@ class TestHostileXml:
 
     def test_a_100_mb_text_node_is_refused_in_bounded_memory(self) -> None:
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        big = b"<service_requests><request><description>" + b"a" * (100 * 1024 * 1024) + b"</description></request></service_requests>"
+        big = (
+            b"<service_requests><request><description>"
+            + b"a" * (100 * 1024 * 1024)
+            + b"</description></request></service_requests>"
+        )
         started = time.perf_counter()
         with pytest.raises(georeport.UnsafeDocumentError):
             georeport.load(big, format="xml")
@@ -54,7 +58,8 @@ class TestMalformedInput:
             georeport.load(AUTHORED / "truncated_requests.xml")
         error = caught.value
         assert error.format == "xml"
-        assert error.line is not None and error.line >= 1
+        assert error.line is not None
+        assert error.line >= 1
         assert "line" in str(error)
 
     def test_json_error_names_line_and_column(self) -> None:
@@ -83,9 +88,21 @@ class TestMalformedInput:
         with pytest.raises(georeport.InvalidDocumentError) as caught:
             georeport.load(document, strict=True)
         paths = sorted(problem.path or "" for problem in caught.value.exceptions)
-        assert paths == ["$[0].requested_datetime", "$[0].requested_datetime", "$[0].service_request_id", "$[0].status", "$[1].lat", "$[1].lat"]
+        assert paths == [
+            "$[0].requested_datetime",
+            "$[0].requested_datetime",
+            "$[0].service_request_id",
+            "$[0].status",
+            "$[1].lat",
+            "$[1].lat",
+        ]
         assert isinstance(caught.value, ExceptionGroup)
-        assert {problem.field for problem in caught.value.exceptions} == {"requested_datetime", "service_request_id", "status", "lat"}
+        assert {problem.field for problem in caught.value.exceptions} == {
+            "requested_datetime",
+            "service_request_id",
+            "status",
+            "lat",
+        }
 
     def test_strict_xml_problems_carry_the_line(self) -> None:
         document = b"<service_requests>\n<request>\n<service_request_id>1</service_request_id>\n<status>Open</status>\n</request>\n</service_requests>"
@@ -97,12 +114,17 @@ class TestMalformedInput:
     def test_lenient_mode_keeps_what_it_could_not_read(self) -> None:
         with warnings.catch_warnings(record=True) as issued:
             warnings.simplefilter("always")
-            document = georeport.load(b'[{"service_request_id": "1", "requested_datetime": "next tuesday", "status": "fixed"}]')
+            document = georeport.load(
+                b'[{"service_request_id": "1", "requested_datetime": "next tuesday", "status": "fixed"}]'
+            )
         request = document.one()
         assert request.requested_datetime is None
         assert request.extensions == {"requested_datetime_original": "next tuesday", "status_original": "fixed"}
         assert request.status is georeport.Status.CLOSED
-        assert {w.message.code for w in issued if isinstance(w.message, georeport.DialectWarning)} == {"datetime-invalid", "choice-alias"}  # type: ignore[union-attr]
+        assert {w.message.code for w in issued if isinstance(w.message, georeport.DialectWarning)} == {
+            "datetime-invalid",
+            "choice-alias",
+        }  # type: ignore[union-attr]
         assert [w.code for w in document.warnings] == ["choice-alias", "datetime-invalid"]
 
     def test_streaming_reports_the_line_of_a_bad_record(self) -> None:

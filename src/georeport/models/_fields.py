@@ -23,11 +23,10 @@ __all__ = [
     "make_trusted",
     "optional_str",
     "to_float",
+    "to_tuple",
 ]
 
-JSONValue: TypeAlias = (
-    str | int | float | bool | None | list["JSONValue"] | dict[str, "JSONValue"]
-)
+JSONValue: TypeAlias = str | int | float | bool | list["JSONValue"] | dict[str, "JSONValue"] | None
 """A value as JSON knows it; what ``extensions`` mappings hold."""
 
 T = TypeVar("T")
@@ -59,7 +58,7 @@ def _coordinate(limit: float, what: str) -> Callable[[object, attrs.Attribute[An
             return
         if type(value) is not float and (not isinstance(value, float | int) or isinstance(value, bool)):
             _fail(attribute, value, f"a {what} in degrees (a float) or None")
-        elif math.isnan(value) or not -limit <= value <= limit:  # type: ignore[arg-type]
+        elif math.isnan(value) or not -limit <= value <= limit:
             _fail(attribute, value, f"a {what} between {-limit:g} and {limit:g}")
 
     return check
@@ -67,6 +66,11 @@ def _coordinate(limit: float, what: str) -> Callable[[object, attrs.Attribute[An
 
 latitude = _coordinate(90.0, "latitude")
 longitude = _coordinate(180.0, "longitude")
+
+
+def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    """Store any iterable given for a sequence field as a tuple (immutable, hashable)."""
+    return value if type(value) is tuple else tuple(value)
 
 
 def to_float(value: float | None) -> float | None:
@@ -91,7 +95,7 @@ def make_trusted(cls: type[T]) -> Callable[..., T]:
     Parsers use it for values they have already checked (the idea of h11's
     ``_parsed=True``): the hot loop must not validate twice.
     """
-    names = [field.name for field in attrs.fields(cls)]  # type: ignore[misc]
+    names = [field.name for field in attrs.fields(cls)]  # type: ignore[arg-type]
     args = ", ".join(names)
     body = "\n".join(f"    _set(self, {name!r}, {name})" for name in names)
     source = f"def trusted({args}):\n    self = _new(_cls)\n{body}\n    return self\n"

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 import attrs
 
-from georeport.models._fields import JSONValue, extensions_dict, optional_str
+from georeport.models._fields import JSONValue, extensions_dict, optional_str, to_tuple
 
 __all__ = ["Discovery", "Endpoint", "EndpointType"]
 
@@ -32,7 +32,7 @@ class Endpoint:
     url: str | None = attrs.field(default=None, validator=optional_str)
     changeset: str | None = attrs.field(default=None, validator=optional_str)
     type: EndpointType | None = attrs.field(default=None, converter=attrs.converters.optional(EndpointType))
-    formats: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    formats: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
     """MIME types such as ``text/xml`` and ``application/json``."""
     extensions: dict[str, JSONValue] = attrs.field(factory=dict, converter=extensions_dict, hash=False)
 
@@ -54,9 +54,9 @@ class Discovery:
     changeset: str | None = attrs.field(default=None, validator=optional_str)
     contact: str | None = attrs.field(default=None, validator=optional_str)
     key_service: str | None = attrs.field(default=None, validator=optional_str)
-    endpoints: tuple[Endpoint, ...] = attrs.field(default=(), converter=tuple)
+    endpoints: tuple[Endpoint, ...] = attrs.field(default=(), converter=to_tuple)
     extensions: dict[str, JSONValue] = attrs.field(factory=dict, converter=extensions_dict, hash=False)
-    warnings: tuple[Warning, ...] = attrs.field(default=(), converter=tuple, eq=False, hash=False, repr=False)
+    warnings: tuple[Warning, ...] = attrs.field(default=(), converter=to_tuple, eq=False, hash=False, repr=False)
     """Repairs the lenient reader made (empty when built in code)."""
 
     def georeport_endpoints(self, *, production_only: bool = False) -> tuple[Endpoint, ...]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 import attrs
@@ -39,12 +40,8 @@ class Status(StrEnum):
     CLOSED = "closed"
 
 
-def _optional_str_field() -> Any:
-    return attrs.field(default=None, validator=optional_str)
-
-
-def _datetime_field() -> Any:
-    return attrs.field(default=None, validator=aware_datetime)
+_optional_str_field = partial(attrs.field, default=None, validator=optional_str)
+_datetime_field = partial(attrs.field, default=None, validator=aware_datetime)
 
 
 @attrs.frozen

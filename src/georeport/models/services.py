@@ -9,7 +9,7 @@ from enum import StrEnum
 
 import attrs
 
-from georeport.models._fields import JSONValue, extensions_dict, optional_str
+from georeport.models._fields import JSONValue, extensions_dict, optional_str, to_tuple
 
 __all__ = [
     "AttributeValue",
@@ -108,7 +108,7 @@ class ServiceAttribute:
     """Display order, ascending (the standard says positive and unique; real servers repeat)."""
     description: str | None = attrs.field(default=None, validator=optional_str)
     """The question shown to the person."""
-    values: tuple[AttributeValue, ...] = attrs.field(default=(), converter=tuple)
+    values: tuple[AttributeValue, ...] = attrs.field(default=(), converter=to_tuple)
     extensions: dict[str, JSONValue] = attrs.field(factory=dict, converter=extensions_dict, hash=False)
 
     @property
@@ -125,9 +125,9 @@ class ServiceDefinition:
     """
 
     service_code: str | None = attrs.field(default=None, validator=optional_str)
-    attributes: tuple[ServiceAttribute, ...] = attrs.field(default=(), converter=tuple)
+    attributes: tuple[ServiceAttribute, ...] = attrs.field(default=(), converter=to_tuple)
     extensions: dict[str, JSONValue] = attrs.field(factory=dict, converter=extensions_dict, hash=False)
-    warnings: tuple[Warning, ...] = attrs.field(default=(), converter=tuple, eq=False, hash=False, repr=False)
+    warnings: tuple[Warning, ...] = attrs.field(default=(), converter=to_tuple, eq=False, hash=False, repr=False)
     """Repairs the lenient reader made (empty when built in code)."""
 
     def ordered(self) -> tuple[ServiceAttribute, ...]:
@@ -148,4 +148,3 @@ class ServiceDefinition:
             if attribute.code == code:
                 return attribute
         raise KeyError(code)
-

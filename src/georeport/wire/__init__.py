@@ -64,21 +64,77 @@ def _zone(default_timezone: tzinfo | str | None) -> tzinfo | None:
 
 
 @overload
-def load(source: Source, *, format: Format | None = ..., kind: Literal["services", DocumentKind.SERVICES], strict: bool = ..., default_timezone: tzinfo | str | None = ...) -> ServiceList: ...  # noqa: A002, E501
+def load(
+    source: Source,
+    *,
+    format: Format | None = ...,
+    kind: Literal["services", DocumentKind.SERVICES],
+    strict: bool = ...,
+    default_timezone: tzinfo | str | None = ...,
+) -> ServiceList: ...
 @overload
-def load(source: Source, *, format: Format | None = ..., kind: Literal["requests", "request", DocumentKind.REQUESTS], strict: bool = ..., default_timezone: tzinfo | str | None = ...) -> ServiceRequestList: ...  # noqa: A002, E501
+def load(
+    source: Source,
+    *,
+    format: Format | None = ...,
+    kind: Literal["requests", "request", DocumentKind.REQUESTS],
+    strict: bool = ...,
+    default_timezone: tzinfo | str | None = ...,
+) -> ServiceRequestList: ...
 @overload
-def load(source: Source, *, format: Format | None = ..., kind: Literal["service_definition", DocumentKind.SERVICE_DEFINITION], strict: bool = ..., default_timezone: tzinfo | str | None = ...) -> ServiceDefinition: ...  # noqa: A002, E501
+def load(
+    source: Source,
+    *,
+    format: Format | None = ...,
+    kind: Literal["service_definition", DocumentKind.SERVICE_DEFINITION],
+    strict: bool = ...,
+    default_timezone: tzinfo | str | None = ...,
+) -> ServiceDefinition: ...
 @overload
-def load(source: Source, *, format: Format | None = ..., kind: Literal["receipts", DocumentKind.RECEIPTS], strict: bool = ..., default_timezone: tzinfo | str | None = ...) -> ReceiptList: ...  # noqa: A002, E501
+def load(
+    source: Source,
+    *,
+    format: Format | None = ...,
+    kind: Literal["receipts", DocumentKind.RECEIPTS],
+    strict: bool = ...,
+    default_timezone: tzinfo | str | None = ...,
+) -> ReceiptList: ...
 @overload
-def load(source: Source, *, format: Format | None = ..., kind: Literal["tokens", DocumentKind.TOKENS], strict: bool = ..., default_timezone: tzinfo | str | None = ...) -> TokenList: ...  # noqa: A002, E501
+def load(
+    source: Source,
+    *,
+    format: Format | None = ...,
+    kind: Literal["tokens", DocumentKind.TOKENS],
+    strict: bool = ...,
+    default_timezone: tzinfo | str | None = ...,
+) -> TokenList: ...
 @overload
-def load(source: Source, *, format: Format | None = ..., kind: Literal["errors", DocumentKind.ERRORS], strict: bool = ..., default_timezone: tzinfo | str | None = ...) -> ErrorList: ...  # noqa: A002, E501
+def load(
+    source: Source,
+    *,
+    format: Format | None = ...,
+    kind: Literal["errors", DocumentKind.ERRORS],
+    strict: bool = ...,
+    default_timezone: tzinfo | str | None = ...,
+) -> ErrorList: ...
 @overload
-def load(source: Source, *, format: Format | None = ..., kind: Literal["discovery", DocumentKind.DISCOVERY], strict: bool = ..., default_timezone: tzinfo | str | None = ...) -> Discovery: ...  # noqa: A002, E501
+def load(
+    source: Source,
+    *,
+    format: Format | None = ...,
+    kind: Literal["discovery", DocumentKind.DISCOVERY],
+    strict: bool = ...,
+    default_timezone: tzinfo | str | None = ...,
+) -> Discovery: ...
 @overload
-def load(source: Source, *, format: Format | None = ..., kind: None = ..., strict: bool = ..., default_timezone: tzinfo | str | None = ...) -> Document: ...  # noqa: A002, E501
+def load(
+    source: Source,
+    *,
+    format: Format | None = ...,
+    kind: DocumentKind | str | None = ...,
+    strict: bool = ...,
+    default_timezone: tzinfo | str | None = ...,
+) -> Document: ...
 def load(
     source: Source,
     *,
@@ -116,12 +172,14 @@ def load(
             ``OSError`` when a path cannot be read. Anything else is a bug.
 
     Examples:
-        >>> import georeport
-        >>> doc = georeport.load(b'[{"service_request_id": "7", "status": "Open"}]')
+        >>> import georeport, warnings
+        >>> with warnings.catch_warnings(record=True) as issued:
+        ...     warnings.simplefilter("always")
+        ...     doc = georeport.load(b'[{"service_request_id": "7", "status": "Open"}]')
         >>> [(r.service_request_id, r.status.value) for r in doc]
         [('7', 'open')]
-        >>> doc.warnings[0].code
-        'choice-case'
+        >>> doc.warnings[0].code, issued[0].category.__name__
+        ('choice-case', 'DialectWarning')
         >>> georeport.load(b"<services><service>", format="xml")
         Traceback (most recent call last):
         ...

@@ -47,8 +47,7 @@ def without_gc(items: Iterable[T], size: int = BATCH) -> Iterator[T]:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            for item in islice(iterator, size):
-                batch.append(item)
+            batch.extend(islice(iterator, size))
         except Exception as error:  # noqa: BLE001 - re-raised below, after the good items
             failure = error
         finally:
@@ -80,9 +79,9 @@ def open_binary(source: Source) -> tuple[IO[bytes], bool]:
     if isinstance(source, str):
         return io.BytesIO(source.encode("utf-8")), True
     if isinstance(source, os.PathLike):
-        return open(source, "rb"), True  # noqa: PTH123, SIM115 - the caller closes it
+        return open(source, "rb"), True  # noqa: PTH123 - the caller closes it
     if isinstance(source, io.TextIOBase):
-        return _TextAsBytes(source), False
+        return _TextAsBytes(source), False  # type: ignore[return-value]
     return source, False  # type: ignore[return-value]
 
 
@@ -96,7 +95,7 @@ class _TextAsBytes(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def read(self, size: int | None = -1) -> bytes:  # type: ignore[override]
+    def read(self, size: int | None = -1) -> bytes:
         if size is None or size < 0:
             data = self._pending + self._text.read().encode("utf-8")
             self._pending = b""
@@ -120,7 +119,7 @@ class PrefixedReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def read(self, size: int | None = -1) -> bytes:  # type: ignore[override]
+    def read(self, size: int | None = -1) -> bytes:
         if self._head:
             if size is None or size < 0:
                 data = self._head + self._rest.read()

@@ -30,6 +30,7 @@ MAX_RECORD = 64 << 20
 _WS = re.compile(r"[ \t\r\n]*")
 _KEY_COLON = re.compile(r'"[ \t\r\n]*:')
 _WRAPPER = re.compile(r'\{[ \t\r\n]*"([^"\\]+)"[ \t\r\n]*:[ \t\r\n]*\[')
+_WRAPPER_LOOKAHEAD = 4096
 _WRAPPER_KEYS = frozenset(("service_requests", "requests", "records", "data", "results", "items"))
 
 
@@ -105,11 +106,17 @@ def iter_json_requests(stream: IO[bytes], builder: RecordBuilder) -> Iterator[Se
             depth_in_array = True
             continue
         elif char == "{":
-            while len(buffer.text) - buffer.pos < 4096 and buffer.fill():
+            while len(buffer.text) - buffer.pos < _WRAPPER_LOOKAHEAD and buffer.fill():
                 pass
             match = _WRAPPER.match(buffer.text, buffer.pos)
             if match and match.group(1) in _WRAPPER_KEYS:
-                builder.repairs.repair("vendor-wrapper", "document", f"the list inside a wrapper object's {match.group(1)!r}", path="$", example=match.group(1))
+                builder.repairs.repair(
+                    "vendor-wrapper",
+                    "document",
+                    f"the list inside a wrapper object's {match.group(1)!r}",
+                    path="$",
+                    example=match.group(1),
+                )
                 buffer.pos = match.end()
                 depth_in_array = True
                 wrapped = True
@@ -119,7 +126,9 @@ def iter_json_requests(stream: IO[bytes], builder: RecordBuilder) -> Iterator[Se
         index += 1
 
 
-def _next_value(buffer: _Buffer, decoder: json.JSONDecoder, exact: json.JSONDecoder, builder: RecordBuilder) -> tuple[Any, int]:
+def _next_value(
+    buffer: _Buffer, decoder: json.JSONDecoder, exact: json.JSONDecoder, builder: RecordBuilder
+) -> tuple[Any, int]:
     """Decode the value at the buffer's position, refilling until it is whole."""
     repaired = False
     while True:
@@ -136,7 +145,13 @@ def _next_value(buffer: _Buffer, decoder: json.JSONDecoder, exact: json.JSONDeco
             if not repaired and not builder.repairs.strict:
                 fixed, count = _repair_numbers(buffer.text[start:])
                 if count:
-                    builder.repairs.repair("number-leading-zeros", "document", "number literals with leading zeros (invalid JSON) read as strings", path="$", example=count)
+                    builder.repairs.repair(
+                        "number-leading-zeros",
+                        "document",
+                        "number literals with leading zeros (invalid JSON) read as strings",
+                        path="$",
+                        example=count,
+                    )
                     buffer.text = buffer.text[:start] + fixed
                     repaired = True
                     continue
@@ -165,7 +180,9 @@ def _finish_wrapper(buffer: _Buffer, decoder: json.JSONDecoder) -> None:
                 _value, end = decoder.raw_decode(text, 0)
             except json.JSONDecodeError:
                 if buffer.eof:
-                    raise ParseError("the wrapper object is not closed", format=FORMAT, line=buffer.line_at(buffer.pos)) from None
+                    raise ParseError(
+                        "the wrapper object is not closed", format=FORMAT, line=buffer.line_at(buffer.pos)
+                    ) from None
                 buffer.fill()
                 text = "{" + buffer.text[buffer.pos + 1 :]
                 continue

@@ -84,6 +84,8 @@ DISCOVERY_FIELDS = ("changeset", "contact", "key_service", "endpoints")
 ENDPOINT_FIELDS = ("specification", "url", "changeset", "type", "formats")
 
 _REQUEST_KEYS = frozenset(REQUEST_FIELDS)
+_LAT = 90.0
+_LONG = 180.0
 
 # Names real servers use for standard fields (georeport-v2.md §9 S14, S15; SF, Köln).
 REQUEST_ALIASES = {
@@ -103,19 +105,57 @@ ERROR_DESCRIPTION_ALIASES = ("message", "msg", "error", "faultstring", "detail",
 # Accela, Bulk status_description). The value as sent is kept in extensions.
 STATUS_ALIASES: dict[str, Status] = {
     **dict.fromkeys(
-        (
-            "opened new submitted received acknowledged in_progress inprogress in_process processing "
-            "planned action_scheduled scheduled investigating for_triage reopen reopened pending hold "
-            "on_hold assigned allocated handling waiting open_pending active unresolved"
-        ).split(),
+        [
+            "opened",
+            "new",
+            "submitted",
+            "received",
+            "acknowledged",
+            "in_progress",
+            "inprogress",
+            "in_process",
+            "processing",
+            "planned",
+            "action_scheduled",
+            "scheduled",
+            "investigating",
+            "for_triage",
+            "reopen",
+            "reopened",
+            "pending",
+            "hold",
+            "on_hold",
+            "assigned",
+            "allocated",
+            "handling",
+            "waiting",
+            "open_pending",
+            "active",
+            "unresolved",
+        ],
         Status.OPEN,
     ),
     **dict.fromkeys(
-        (
-            "fixed resolved duplicate not_councils_responsibility no_further_action internal_referral "
-            "cancelled canceled completed complete done rejected processed archived closed_duplicate "
-            "referred withdrawn not_actionable"
-        ).split(),
+        [
+            "fixed",
+            "resolved",
+            "duplicate",
+            "not_councils_responsibility",
+            "no_further_action",
+            "internal_referral",
+            "cancelled",
+            "canceled",
+            "completed",
+            "complete",
+            "done",
+            "rejected",
+            "processed",
+            "archived",
+            "closed_duplicate",
+            "referred",
+            "withdrawn",
+            "not_actionable",
+        ],
         Status.CLOSED,
     ),
 }
@@ -204,23 +244,27 @@ class RecordBuilder(Coercer):
                     fields[target] = value
         return fields, extensions
 
-    def _text(self, value: Any, field: str, index: int | None, line: int | None, ext: dict[str, JSONValue]) -> str | None:
+    def _text(
+        self, value: Any, field: str, index: int | None, line: int | None, ext: dict[str, JSONValue]
+    ) -> str | None:
         if value.__class__ is str:
-            return value.strip() or None  # type: ignore[no-any-return]
+            return value.strip() or None
         if value is None:
             return None
         return self.text(value, field, index, line, ext)
 
     def _id(self, value: Any, field: str, index: int | None, line: int | None, ext: dict[str, JSONValue]) -> str | None:
         if value.__class__ is str and value != "null":
-            return value.strip() or None  # type: ignore[no-any-return]
+            return value.strip() or None
         if value is None:
             return None
         return self.identifier(value, field, index, line, ext)
 
     def _required(self, value: object, field: str, index: int | None, line: int | None) -> None:
         if value is None:
-            self._repair("missing-required", field, "a field the standard requires is missing or empty", None, index, line)
+            self._repair(
+                "missing-required", field, "a field the standard requires is missing or empty", None, index, line
+            )
 
     # --- service requests ----------------------------------------------------------
     def service_request(self, raw: dict[str, Any], index: int | None, line: int | None = None) -> ServiceRequest:
@@ -228,6 +272,7 @@ class RecordBuilder(Coercer):
         if not isinstance(raw, dict):
             return self._not_a_record(raw, "request", index, line)
         self.keys_seen += len(raw)
+        ext: dict[str, JSONValue]
         if _REQUEST_KEYS.issuperset(raw):
             fields, ext = raw, {}
         else:
@@ -235,7 +280,7 @@ class RecordBuilder(Coercer):
         get = fields.get
         text = self._text
         ident = self._id
-        dt = self.datetime
+        dt = self.timestamp
 
         sid = ident(get("service_request_id"), "service_request_id", index, line, ext)
         status_raw = get("status")
@@ -253,12 +298,16 @@ class RecordBuilder(Coercer):
             self._required(code, "service_code", index, line)
             self._required(requested, "requested_datetime", index, line)
         lat_raw = get("lat")
-        lat = lat_raw if lat_raw.__class__ is float and -90.0 <= lat_raw <= 90.0 else self.number(  # noqa: PLR2004
-            lat_raw, "lat", index, line, ext, limit=90.0
+        lat = (
+            lat_raw
+            if lat_raw.__class__ is float and -_LAT <= lat_raw <= _LAT
+            else self.number(lat_raw, "lat", index, line, ext, limit=_LAT)
         )
         long_raw = get("long")
-        long = long_raw if long_raw.__class__ is float and -180.0 <= long_raw <= 180.0 else self.number(  # noqa: PLR2004
-            long_raw, "long", index, line, ext, limit=180.0
+        long = (
+            long_raw
+            if long_raw.__class__ is float and -_LONG <= long_raw <= _LONG
+            else self.number(long_raw, "long", index, line, ext, limit=_LONG)
         )
         if (lat is None) != (long is None) and self.repairs.strict:
             self._repair("half-location", "lat", "lat and long must come together", (lat, long), index, line)
@@ -298,7 +347,15 @@ class RecordBuilder(Coercer):
             url = item.get("url") or item.get("media_url") if isinstance(item, dict) else item
             if isinstance(url, str) and url.strip():
                 urls.append(url.strip())
-        self._lost("media-url-list", "media_url", "several media where one URL belongs; the first URL kept", value, index, line, ext)
+        self._lost(
+            "media-url-list",
+            "media_url",
+            "several media where one URL belongs; the first URL kept",
+            value,
+            index,
+            line,
+            ext,
+        )
         return urls[0] if urls else None
 
     def _agency(self, value: Any, index: int | None, line: int | None, ext: dict[str, JSONValue]) -> str | None:
@@ -306,7 +363,14 @@ class RecordBuilder(Coercer):
         if isinstance(value, dict) and set(value) == {"recipient"}:
             recipients = _listify(value["recipient"])
             if all(isinstance(name, str) for name in recipients):
-                self._repair("agency-recipients", "agency_responsible", "a list of recipients, joined with ', '", value, index, line)
+                self._repair(
+                    "agency-recipients",
+                    "agency_responsible",
+                    "a list of recipients, joined with ', '",
+                    value,
+                    index,
+                    line,
+                )
                 return ", ".join(name.strip() for name in recipients) or None
         return self._text(value, "agency_responsible", index, line, ext)
 
@@ -318,7 +382,7 @@ class RecordBuilder(Coercer):
     def service(self, raw: dict[str, Any], index: int | None, line: int | None = None) -> Service:
         """One ``<service>`` of the service list."""
         if not isinstance(raw, dict):
-            return self._not_a_record(raw, "service", index, line)  # type: ignore[no-any-return]
+            return self._not_a_record(raw, "service", index, line)
         self.keys_seen += count_keys(raw)
         fields, ext = self._split(raw, frozenset(SERVICE_FIELDS), None, index, line)
         get = fields.get
@@ -328,7 +392,9 @@ class RecordBuilder(Coercer):
             code = ""
         metadata = self.boolean(get("metadata"), "metadata", index, line, ext)
         if metadata is None:
-            self._repair("missing-required", "metadata", "missing; read as false (no service definition)", None, index, line)
+            self._repair(
+                "missing-required", "metadata", "missing; read as false (no service definition)", None, index, line
+            )
         service_type = self.choice(get("type"), ServiceType, "type", index, line, ext)
         name = self._text(get("service_name"), "service_name", index, line, ext)
         if self.repairs.strict:
@@ -404,7 +470,15 @@ class RecordBuilder(Coercer):
             self._required(required, "required", index, line)
         values = tuple(self._value(item, index, ext) for item in _value_items(get("values")))
         if isinstance(get("values"), int | float) and not isinstance(get("values"), bool):
-            self._lost("values-not-a-list", "values", "a number where a list of values belongs", get("values"), index, line, ext)
+            self._lost(
+                "values-not-a-list",
+                "values",
+                "a number where a list of values belongs",
+                get("values"),
+                index,
+                line,
+                ext,
+            )
         return ServiceAttribute(
             code,
             datatype,
@@ -433,14 +507,16 @@ class RecordBuilder(Coercer):
     def receipt(self, raw: dict[str, Any], index: int | None, line: int | None = None) -> SubmissionReceipt:
         """One ``<request>`` of a POST reply."""
         if not isinstance(raw, dict):
-            return self._not_a_record(raw, "receipt", index, line)  # type: ignore[no-any-return]
+            return self._not_a_record(raw, "receipt", index, line)
         self.keys_seen += count_keys(raw)
         fields, ext = self._split(raw, frozenset(RECEIPT_FIELDS), None, index, line)
         get = fields.get
         sid = self._id(get("service_request_id"), "service_request_id", index, line, ext)
         token = self._id(get("token"), "token", index, line, ext)
         if sid is not None and token is not None:
-            self._repair("id-and-token", "token", "a POST reply must not carry both an id and a token", token, index, line)
+            self._repair(
+                "id-and-token", "token", "a POST reply must not carry both an id and a token", token, index, line
+            )
         return SubmissionReceipt(
             sid,
             token,
@@ -452,7 +528,7 @@ class RecordBuilder(Coercer):
     def token(self, raw: dict[str, Any], index: int | None, line: int | None = None) -> TokenReceipt:
         """One ``<request>`` of a ``GET tokens/{token}`` reply."""
         if not isinstance(raw, dict):
-            return self._not_a_record(raw, "token", index, line)  # type: ignore[no-any-return]
+            return self._not_a_record(raw, "token", index, line)
         self.keys_seen += count_keys(raw)
         fields, ext = self._split(raw, frozenset(TOKEN_FIELDS), None, index, line)
         return TokenReceipt(
@@ -481,7 +557,9 @@ class RecordBuilder(Coercer):
         code = self._id(fields.get("code"), "code", index, line, ext)
         if code is None:
             fallback = str(status or 400)
-            self._repair("error-without-code", "code", f"an error without a code, read as {fallback}", None, index, line)
+            self._repair(
+                "error-without-code", "code", f"an error without a code, read as {fallback}", None, index, line
+            )
             code = fallback
         return Error(code, description, ext)
 
@@ -502,7 +580,14 @@ class RecordBuilder(Coercer):
         if isinstance(endpoints_raw, dict) and set(endpoints_raw) == {"endpoint"}:
             endpoints_raw = endpoints_raw["endpoint"]
         elif isinstance(endpoints_raw, dict):
-            self._repair("object-as-list", "endpoints", "an object where a list belongs, read as a list of one", "{...}", None, line)
+            self._repair(
+                "object-as-list",
+                "endpoints",
+                "an object where a list belongs, read as a list of one",
+                "{...}",
+                None,
+                line,
+            )
         lines = item_lines or []
         endpoints = tuple(
             self.endpoint(item, position, lines[position] if position < len(lines) else None)
@@ -556,4 +641,3 @@ def _value_items(value: object) -> list[Any]:
     if isinstance(value, int | float | str):
         return []
     return _listify(value)
-

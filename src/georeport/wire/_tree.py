@@ -74,7 +74,7 @@ def _typed_leaf(text: str, hint: str) -> JSONValue:
     return text.strip() or None
 
 
-def element_value(element: etree._Element) -> JSONValue:  # noqa: C901, PLR0911 - one rule per shape
+def element_value(element: etree._Element) -> JSONValue:
     """The JSON-like value of an element (see the module docstring)."""
     attributes = element.attrib
     hint = None
@@ -82,7 +82,7 @@ def element_value(element: etree._Element) -> JSONValue:  # noqa: C901, PLR0911 
         if attributes.get(XSI_NIL) == "true" or attributes.get("nil") == "true":
             return None
         hint = attributes.get("type")
-    children = [child for child in element if isinstance(child.tag, str)]
+    children = list(element)
     text = element.text or ""
     if not children:
         if hint:
@@ -92,7 +92,7 @@ def element_value(element: etree._Element) -> JSONValue:  # noqa: C901, PLR0911 
                 return text.strip() or None
         return text.strip() or None
     if text.strip():  # mixed content: markup inside text, e.g. HTML in a description
-        return "".join(element.itertext()).strip()
+        return "".join(str(part) for part in element.itertext()).strip()
     tags = [_child_key(child) for child in children]
     if hint == "array" or (len(children) >= 2 and len(set(tags)) == 1 and children[0].tag != "_"):  # noqa: PLR2004
         return ElementList([element_value(child) for child in children], tags[0])
@@ -118,7 +118,7 @@ def _child_key(child: etree._Element) -> str:
 
 
 def escape_text(text: str) -> str:
-    """Escape text for element content; ``\\r`` too, so it survives parsing."""
+    """Escape text for element content; carriage returns too, so they survive parsing."""
     if _SPECIAL.search(text) is None:
         return text
     return _SPECIAL.sub(_replace, text)
@@ -153,7 +153,7 @@ def _singular(key: str) -> str:
     return "item"
 
 
-def write_value(parts: list[str], key: str, value: object) -> None:  # noqa: C901, PLR0912 - one branch per type
+def write_value(parts: list[str], key: str, value: object) -> None:
     """Append ``value`` as XML under ``key`` to ``parts``."""
     if isinstance(value, list) and isinstance(value, ElementList) and value.item_tag is None and len(value) >= 2:  # noqa: PLR2004
         for item in value:

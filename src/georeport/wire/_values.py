@@ -131,7 +131,9 @@ class Coercer:
         return value
 
     # --- text and identifiers ----------------------------------------------
-    def text(self, value: object, field: str, index: int | None, line: int | None, ext: dict[str, JSONValue]) -> str | None:
+    def text(
+        self, value: object, field: str, index: int | None, line: int | None, ext: dict[str, JSONValue]
+    ) -> str | None:
         """A string field (slow path: the caller handled ``str`` and ``None``)."""
         value = self.unwrap(value, field, index, line)
         if isinstance(value, bool):
@@ -144,8 +146,10 @@ class Coercer:
             value = value.strip()
             return value or None
         if isinstance(value, list) and value and all(isinstance(item, str) for item in value):
-            joined = ", ".join(item.strip() for item in value if item.strip())  # type: ignore[union-attr]
-            self._lost("list-as-text", field, "a list where one text belongs, joined with ', '", value, index, line, ext)
+            joined = ", ".join(item.strip() for item in value if item.strip())
+            self._lost(
+                "list-as-text", field, "a list where one text belongs, joined with ', '", value, index, line, ext
+            )
             return joined or None
         self._lost("structure-as-text", field, "a structure where text belongs", value, index, line, ext)  # type: ignore[arg-type]
         return None
@@ -162,22 +166,36 @@ class Coercer:
                 return None
             return value or None
         if isinstance(value, int) and not isinstance(value, bool):
-            self._repair("number-as-id", field, "a number where an id belongs, read as text (leading zeros, if any, were lost)", value, index, line)
+            self._repair(
+                "number-as-id",
+                field,
+                "a number where an id belongs, read as text (leading zeros, if any, were lost)",
+                value,
+                index,
+                line,
+            )
             return str(value)
         if isinstance(value, float) and value.is_integer():
-            self._repair("number-as-id", field, "a number where an id belongs, read as text (leading zeros, if any, were lost)", value, index, line)
+            self._repair(
+                "number-as-id",
+                field,
+                "a number where an id belongs, read as text (leading zeros, if any, were lost)",
+                value,
+                index,
+                line,
+            )
             return str(int(value))
         return self.text(value, field, index, line, ext)
 
     # --- datetimes -------------------------------------------------------------
-    def datetime(
+    def timestamp(
         self, value: object, field: str, index: int | None, line: int | None, ext: dict[str, JSONValue]
     ) -> datetime | None:
         """A W3C datetime; other forms repaired (zone-less ones in ``default_timezone``)."""
         if value is None:
             return None
-        if value.__class__ is str and _W3C.fullmatch(value):  # type: ignore[arg-type]
-            return fromisoformat(value)  # type: ignore[arg-type]
+        if value.__class__ is str and _W3C.fullmatch(value):
+            return fromisoformat(value)
         value = self.unwrap(value, field, index, line)
         if not isinstance(value, str):
             self._lost("datetime-not-text", field, "not a datetime string", value, index, line, ext)  # type: ignore[arg-type]
@@ -200,7 +218,14 @@ class Coercer:
         parts = match.groupdict()
         fraction = parts["f"] or ""
         if len(fraction) > 6:  # noqa: PLR2004 - Python keeps microseconds
-            self._repair("datetime-fraction-truncated", field, "fractional seconds beyond microseconds dropped", value, index, line)
+            self._repair(
+                "datetime-fraction-truncated",
+                field,
+                "fractional seconds beyond microseconds dropped",
+                value,
+                index,
+                line,
+            )
         zone = parts["z"]
         iso = f"{parts['y']}-{int(parts['mo']):02d}-{int(parts['d']):02d}"
         if parts["h"] is not None:
@@ -222,7 +247,9 @@ class Coercer:
         if parts["h"] is None:
             self._repair("date-only", field, "a date without a time, read as midnight", value, index, line)
         elif parts["sep"] == " ":
-            self._repair("datetime-space-separator", field, "a space instead of 'T' between date and time", value, index, line)
+            self._repair(
+                "datetime-space-separator", field, "a space instead of 'T' between date and time", value, index, line
+            )
         if zone is None:
             self._repair(
                 "datetime-without-zone",
@@ -271,14 +298,14 @@ class Coercer:
             return value
         value = self.unwrap(value, field, index, line)
         if isinstance(value, str):
-            token = value.strip().lower()
-            if not token or (not self.textual and token == "null"):
+            word = value.strip().lower()
+            if not word or (not self.textual and word == "null"):
                 return None
-            if token in _TRUE or token in _FALSE:
+            if word in _TRUE or word in _FALSE:
                 if not (self.textual and value.strip() in ("true", "false")):
-                    code = "boolean-as-text" if token in ("true", "false") else "boolean-token"
+                    code = "boolean-as-text" if word in ("true", "false") else "boolean-token"
                     self._repair(code, field, "a boolean written as text or a token", value, index, line)
-                return token in _TRUE
+                return word in _TRUE
         elif isinstance(value, int) and value in (0, 1):
             self._repair("boolean-as-number", field, "a boolean written as 0 or 1", value, index, line)
             return bool(value)
@@ -320,7 +347,15 @@ class Coercer:
         if number is None:
             return None
         if not -limit <= number <= limit:  # also false for NaN
-            self._lost("number-out-of-range", field, f"not a number between {-limit:g} and {limit:g}", value, index, line, ext)  # type: ignore[arg-type]
+            self._lost(
+                "number-out-of-range",
+                field,
+                f"not a number between {-limit:g} and {limit:g}",
+                value,  # type: ignore[arg-type]
+                index,
+                line,
+                ext,
+            )
             return None
         return number
 
@@ -329,7 +364,7 @@ class Coercer:
     ) -> int | None:
         """A whole number (``order``)."""
         if type(value) is int or value is None:
-            return value  # type: ignore[return-value]
+            return value
         value = self.unwrap(value, field, index, line)
         if isinstance(value, str):
             text = value.strip()

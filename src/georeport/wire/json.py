@@ -26,6 +26,7 @@ from georeport.models import (
     DocumentKind,
     ErrorList,
     ReceiptList,
+    RecordList,
     ServiceDefinition,
     ServiceList,
     ServiceRequestList,
@@ -122,7 +123,13 @@ def decode(data: bytes, repairs: Repairs, *, exact: bool) -> Any:
         if repairs.strict:
             msg = f"not UTF-8 at byte {error.start}"
             raise ParseError(msg, format=FORMAT) from None
-        repairs.repair("not-utf8", "document", "text not in UTF-8, read as Windows-1252", path="$", example=data[error.start : error.start + 8])
+        repairs.repair(
+            "not-utf8",
+            "document",
+            "text not in UTF-8, read as Windows-1252",
+            path="$",
+            example=data[error.start : error.start + 8],
+        )
         text = data.decode("cp1252", errors="replace")
     hook = _pairs_hook(repairs)
     try:
@@ -136,7 +143,13 @@ def decode(data: bytes, repairs: Repairs, *, exact: bool) -> Any:
     if first_error.msg == "Extra data":
         pages = _concatenated(text, hook)
         if pages is not None:
-            repairs.repair("concatenated-documents", "document", f"{len(pages)} JSON documents one after another, read as one list", path="$", example=len(pages))
+            repairs.repair(
+                "concatenated-documents",
+                "document",
+                f"{len(pages)} JSON documents one after another, read as one list",
+                path="$",
+                example=len(pages),
+            )
             return [item for page in pages for item in (page if isinstance(page, list) else [page])]
     candidate = text
     jsonp = _JSONP.match(candidate)
@@ -145,7 +158,13 @@ def decode(data: bytes, repairs: Repairs, *, exact: bool) -> Any:
         candidate = jsonp.group(1)
     candidate, repaired = _repair_numbers(candidate)
     if repaired:
-        repairs.repair("number-leading-zeros", "document", "number literals with leading zeros (invalid JSON) read as strings", path="$", example=repaired)
+        repairs.repair(
+            "number-leading-zeros",
+            "document",
+            "number literals with leading zeros (invalid JSON) read as strings",
+            path="$",
+            example=repaired,
+        )
     if candidate is text:
         raise _decode_error(first_error) from None
     try:
@@ -173,7 +192,7 @@ def _concatenated(text: str, hook: Callable[[list[tuple[str, Any]]], dict[str, A
 
 
 def _empty(value: object) -> bool:
-    return value is None or value == "" or value == "null"  # noqa: PLC1901
+    return value is None or (isinstance(value, str) and value in {"", "null"})
 
 
 def _pairs_hook(repairs: Repairs) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
@@ -219,12 +238,20 @@ def _unwrap(value: Any, repairs: Repairs) -> tuple[Any, DocumentKind | None, dic
     if len(value) == 1:
         (key,) = value
         if key in _WRAPPERS:
-            repairs.repair("root-wrapper", "document", f"the document inside a {key!r} root key (Parker style)", path="$", example=key)
+            repairs.repair(
+                "root-wrapper",
+                "document",
+                f"the document inside a {key!r} root key (Parker style)",
+                path="$",
+                example=key,
+            )
             return value[key], _WRAPPERS[key], {}
     lists = [key for key, item in value.items() if isinstance(item, list) and key in _WRAPPERS]
     if len(lists) == 1 and not (_DISCOVERY_KEYS & value.keys()) and "attributes" not in value:
         key = lists[0]
-        repairs.repair("vendor-wrapper", "document", f"the list inside a wrapper object's {key!r}", path="$", example=key)
+        repairs.repair(
+            "vendor-wrapper", "document", f"the list inside a wrapper object's {key!r}", path="$", example=key
+        )
         rest = {name: item for name, item in value.items() if name != key}
         return value[key], _WRAPPERS[key], rest
     return value, None, {}
@@ -292,7 +319,7 @@ def from_json(
     return document
 
 
-def _read(  # noqa: C901, PLR0913 - one branch per document kind
+def _read(  # noqa: PLR0913 - one branch per document kind
     raw: bytes,
     wanted: DocumentKind | None,
     *,
@@ -316,14 +343,22 @@ def _read(  # noqa: C901, PLR0913 - one branch per document kind
             if len(value) != 1 or not isinstance(value[0], dict):
                 msg = f"an array of {len(value)} {kind.value} documents: load them one at a time"
                 raise UnknownDocumentError(msg)
-            repairs.repair("object-in-list", "document", f"the {kind.value} object inside an array of one", path="$", example="[...]")
+            repairs.repair(
+                "object-in-list",
+                "document",
+                f"the {kind.value} object inside an array of one",
+                path="$",
+                example="[...]",
+            )
             value = value[0]
         if not isinstance(value, dict):
             msg = f"a {kind.value} document must be an object"
             raise ParseError(msg, format=FORMAT, path="$")
         if kind is DocumentKind.SERVICE_DEFINITION:
             found = builder.definition(value)
-            return ServiceDefinition(found.service_code, found.attributes, found.extensions, repairs.finish(emit=emit, stacklevel=4))
+            return ServiceDefinition(
+                found.service_code, found.attributes, found.extensions, repairs.finish(emit=emit, stacklevel=4)
+            )
         found_discovery = builder.discovery(value)
         return Discovery(
             found_discovery.changeset,
@@ -334,7 +369,13 @@ def _read(  # noqa: C901, PLR0913 - one branch per document kind
             repairs.finish(emit=emit, stacklevel=4),
         )
     if isinstance(value, dict):
-        repairs.repair("lone-object", "document", "one object where a list belongs, read as a list of one", path="$", example="{...}")
+        repairs.repair(
+            "lone-object",
+            "document",
+            "one object where a list belongs, read as a list of one",
+            path="$",
+            example="{...}",
+        )
         records: list[Any] = [value]
     elif isinstance(value, list):
         records = value
@@ -356,14 +397,14 @@ def _read(  # noqa: C901, PLR0913 - one branch per document kind
         expected = builder.keys_seen + top_keys + count_keys(root_extensions) - len(root_extensions)
         if _keys_in_text(raw) != expected:
             return None
-    container = {
+    container: type[RecordList[Any]] = {  # type: ignore[assignment]
         DocumentKind.REQUESTS: ServiceRequestList,
         DocumentKind.SERVICES: ServiceList,
         DocumentKind.RECEIPTS: ReceiptList,
         DocumentKind.TOKENS: TokenList,
         DocumentKind.ERRORS: ErrorList,
     }[kind]
-    return container(items, root_extensions, repairs.finish(emit=emit, stacklevel=4))  # type: ignore[abstract]
+    return container(items, root_extensions, repairs.finish(emit=emit, stacklevel=4))  # type: ignore[return-value]
 
 
 # --- writing ---------------------------------------------------------------------------
@@ -412,7 +453,7 @@ def plain(document: Document) -> Any:
             for s in document.items
         ]
     elif isinstance(document, ReceiptList | TokenList):
-        names = ("service_request_id", "token", "service_notice", "account_id")
+        names: tuple[str, ...] = ("service_request_id", "token", "service_notice", "account_id")
         if isinstance(document, TokenList):
             names = names[:2]
         body = [

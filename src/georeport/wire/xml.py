@@ -22,10 +22,8 @@ from georeport.models import (
     Discovery,
     Document,
     DocumentKind,
-    Error,
     ErrorList,
     ReceiptList,
-    Service,
     ServiceDefinition,
     ServiceList,
     ServiceRequest,
@@ -65,6 +63,12 @@ _ROOT_NAMES = {
 }
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _local = threading.local()
+
+
+def _line(element: etree._Element) -> int | None:
+    """The line an element starts on (lxml's stubs type it loosely)."""
+    line: int | None = element.sourceline  # type: ignore[assignment]
+    return line
 
 
 def _parser() -> etree.XMLParser:
@@ -136,7 +140,13 @@ def _parse(data: bytes, repairs: Repairs) -> etree._Element:
     """Parse a whole document safely, with the lenient repairs of the prolog and controls."""
     stripped = data.lstrip(b" \t\r\n")
     if stripped is not data and stripped.startswith(b"<?xml") and len(stripped) != len(data):
-        repairs.repair("whitespace-before-declaration", "document", "whitespace before the XML declaration removed", path="$", example=data[:8])
+        repairs.repair(
+            "whitespace-before-declaration",
+            "document",
+            "whitespace before the XML declaration removed",
+            path="$",
+            example=data[:8],
+        )
         data = stripped
     check_prolog(data[:65536])
     try:
@@ -144,14 +154,16 @@ def _parse(data: bytes, repairs: Repairs) -> etree._Element:
     except etree.XMLSyntaxError as error:
         text = str(error).lower()
         if "char" in text and _CONTROL.search(data) and not repairs.strict:
-            repairs.repair("control-characters", "document", "control characters XML forbids were removed", path="$", example=None)
+            repairs.repair(
+                "control-characters", "document", "control characters XML forbids were removed", path="$", example=None
+            )
             try:
                 root = etree.fromstring(_CONTROL.sub(b"", data), _parser())
             except etree.XMLSyntaxError as again:
                 raise _syntax_error(again) from None
         else:
             raise _syntax_error(error) from None
-    if root.getroottree().docinfo.doctype:
+    if getattr(root.getroottree().docinfo, "doctype", None):
         msg = "a DOCTYPE is refused"
         raise UnsafeDocumentError(msg, format=FORMAT)
     return root
@@ -214,6 +226,7 @@ def from_xml(
             Anything else raised is a bug.
     """
     repairs = Repairs(strict=strict, format=FORMAT)
+    emit = emit_warnings
     if isinstance(data, str):
         data = re.sub(r"^\s*<\?xml[^>]*\?>", "", data, count=1).encode("utf-8")
     root = _parse(bytes(data), repairs)
@@ -223,17 +236,24 @@ def from_xml(
         msg = f"<{root_name}> is not the root of any GeoReport v2 document"
         raise UnknownDocumentError(msg)
     if root_name in ("requests", "error_messages", "dicovery", "error"):
-        repairs.repair("root-alias", "document", f"root <{root_name}> read as <{_ROOT_NAMES[_ROOT_KINDS[root_name] or DocumentKind.REQUESTS]}>", path="$", example=root_name, line=root.sourceline)
+        repairs.repair(
+            "root-alias",
+            "document",
+            f"root <{root_name}> read as <{_ROOT_NAMES[_ROOT_KINDS[root_name] or DocumentKind.REQUESTS]}>",
+            path="$",
+            example=root_name,
+            line=_line(root),
+        )
     builder = RecordBuilder(repairs, textual=True, default_timezone=default_timezone)
     found = _ROOT_KINDS[root_name]
     if found is DocumentKind.SERVICE_DEFINITION or wanted is DocumentKind.SERVICE_DEFINITION:
-        return _definition(root, builder, repairs)
+        return _definition(root, builder, repairs, emit=emit)
     if found is DocumentKind.DISCOVERY or wanted is DocumentKind.DISCOVERY:
-        return _discovery(root, builder, repairs)
+        return _discovery(root, builder, repairs, emit=emit)
     if found is DocumentKind.ERRORS and root_name == "error":
         value = element_fields(root) if len(root) else (root.text or "")
-        error = builder.error(value, 0, root.sourceline)
-        return ErrorList((error,), {}, repairs.finish())
+        error = builder.error(value, 0, _line(root))
+        return ErrorList((error,), {}, repairs.finish(emit=emit))
     record_tag = {DocumentKind.SERVICES: "service", DocumentKind.ERRORS: "error"}.get(found, "request")  # type: ignore[arg-type]
     rows: list[tuple[dict[str, Any], int | None]] = []
     extensions: dict[str, Any] = {}
@@ -242,56 +262,62 @@ def from_xml(
         if not isinstance(tag, str):
             continue
         name = local_name(tag)
-        if name != record_tag and not (found is DocumentKind.ERRORS):
+        if name != record_tag and found is not DocumentKind.ERRORS:
             extensions[name] = element_value(element)
             continue
         if len(element) == 0 and found is DocumentKind.ERRORS:
-            rows.append(({"description": element.text}, element.sourceline))
+            rows.append(({"description": element.text}, _line(element)))
             continue
-        rows.append((element_fields(element), element.sourceline))
+        rows.append((element_fields(element), _line(element)))
     kind_found = wanted or found or kind_of_request_records(row for row, _ in rows)
-    return _build_list(kind_found, rows, extensions, builder, repairs)
+    return _build_list(kind_found, rows, extensions, builder, repairs, emit=emit)
 
 
-def _build_list(
+def _build_list(  # noqa: PLR0913 - the document's parts and how to report
     kind: DocumentKind,
     rows: list[tuple[dict[str, Any], int | None]],
     extensions: dict[str, Any],
     builder: RecordBuilder,
     repairs: Repairs,
+    *,
+    emit: bool,
 ) -> Document:
     if kind is DocumentKind.REQUESTS:
         build = builder.service_request
         requests = tuple(without_gc(build(row, index, line) for index, (row, line) in enumerate(rows)))
-        return ServiceRequestList(requests, extensions, repairs.finish())
+        return ServiceRequestList(requests, extensions, repairs.finish(emit=emit))
     if kind is DocumentKind.SERVICES:
         services = tuple(builder.service(row, index, line) for index, (row, line) in enumerate(rows))
-        return ServiceList(services, extensions, repairs.finish())
+        return ServiceList(services, extensions, repairs.finish(emit=emit))
     if kind is DocumentKind.RECEIPTS:
         receipts = tuple(builder.receipt(row, index, line) for index, (row, line) in enumerate(rows))
-        return ReceiptList(receipts, extensions, repairs.finish())
+        return ReceiptList(receipts, extensions, repairs.finish(emit=emit))
     if kind is DocumentKind.TOKENS:
         tokens = tuple(builder.token(row, index, line) for index, (row, line) in enumerate(rows))
-        return TokenList(tokens, extensions, repairs.finish())
+        return TokenList(tokens, extensions, repairs.finish(emit=emit))
     if kind is DocumentKind.ERRORS:
         errors = tuple(builder.error(row, index, line) for index, (row, line) in enumerate(rows))
-        return ErrorList(errors, extensions, repairs.finish())
+        return ErrorList(errors, extensions, repairs.finish(emit=emit))
     msg = f"a list of records cannot be read as {kind.value}"
     raise UnknownDocumentError(msg)
 
 
-def _definition(root: etree._Element, builder: RecordBuilder, repairs: Repairs) -> ServiceDefinition:
+def _definition(root: etree._Element, builder: RecordBuilder, repairs: Repairs, *, emit: bool) -> ServiceDefinition:
     fields = element_fields(root)
-    lines = [element.sourceline for element in root.iter("{*}attribute")]
-    definition = builder.definition(fields, line=root.sourceline, item_lines=lines)
-    return ServiceDefinition(definition.service_code, definition.attributes, definition.extensions, repairs.finish())
+    lines = [_line(element) for element in root.iter("{*}attribute")]
+    definition = builder.definition(fields, line=_line(root), item_lines=lines)
+    return ServiceDefinition(
+        definition.service_code, definition.attributes, definition.extensions, repairs.finish(emit=emit)
+    )
 
 
-def _discovery(root: etree._Element, builder: RecordBuilder, repairs: Repairs) -> Discovery:
+def _discovery(root: etree._Element, builder: RecordBuilder, repairs: Repairs, *, emit: bool) -> Discovery:
     fields = element_fields(root)
-    lines = [element.sourceline for element in root.iter("{*}endpoint")]
-    found = builder.discovery(fields, line=root.sourceline, item_lines=lines)
-    return Discovery(found.changeset, found.contact, found.key_service, found.endpoints, found.extensions, repairs.finish())
+    lines = [_line(element) for element in root.iter("{*}endpoint")]
+    found = builder.discovery(fields, line=_line(root), item_lines=lines)
+    return Discovery(
+        found.changeset, found.contact, found.key_service, found.endpoints, found.extensions, repairs.finish(emit=emit)
+    )
 
 
 # --- streaming -------------------------------------------------------------------------
@@ -300,7 +326,13 @@ def iter_xml_requests(stream: IO[bytes], builder: RecordBuilder) -> Iterator[Ser
     head = stream.read(65536)
     stripped = head.lstrip(b" \t\r\n")
     if stripped.startswith(b"<?xml") and len(stripped) != len(head):
-        builder.repairs.repair("whitespace-before-declaration", "document", "whitespace before the XML declaration removed", path="$", example=head[:8])
+        builder.repairs.repair(
+            "whitespace-before-declaration",
+            "document",
+            "whitespace before the XML declaration removed",
+            path="$",
+            example=head[:8],
+        )
         head = stripped
     root_name = check_prolog(head)
     if root_name is not None and root_name not in ("service_requests", "requests"):
@@ -325,7 +357,7 @@ def iter_xml_requests(stream: IO[bytes], builder: RecordBuilder) -> Iterator[Ser
             parent = element.getparent()
             if parent is None or parent.getparent() is not None:
                 continue  # a <request> nested inside a record's extension
-            yield build(element_fields(element), index, element.sourceline)
+            yield build(element_fields(element), index, _line(element))
             index += 1
             element.clear(keep_tail=True)
             while element.getprevious() is not None:
@@ -339,7 +371,7 @@ def _leaf(parts: list[str], name: str, value: object) -> None:
     if value is None:
         parts.append(f"<{name}/>")
     elif value.__class__ is str:
-        parts.append(f"<{name}>{escape_text(value)}</{name}>")  # type: ignore[arg-type]
+        parts.append(f"<{name}>{escape_text(value)}</{name}>")
     elif isinstance(value, bool):
         parts.append(f"<{name}>{'true' if value else 'false'}</{name}>")
     elif isinstance(value, datetime):
@@ -417,7 +449,9 @@ def to_xml(document: Document) -> bytes:
         names = ("service_request_id", "token", "service_notice", "account_id")
         parts.append("<service_requests>")
         for receipt in document.items:
-            _record(parts, "request", receipt, names if isinstance(document, ReceiptList) else names[:2], skip_empty=True)
+            _record(
+                parts, "request", receipt, names if isinstance(document, ReceiptList) else names[:2], skip_empty=True
+            )
         _extensions(parts, document.extensions)
         parts.append("</service_requests>")
     elif isinstance(document, ErrorList):
@@ -448,6 +482,3 @@ def to_xml(document: Document) -> bytes:
         msg = f"not a GeoReport document: {type(document).__name__}"
         raise TypeError(msg)
     return "".join(parts).encode("utf-8")
-
-
-

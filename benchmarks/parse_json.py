@@ -1,0 +1,111 @@
+"""JSON: typed ``georeport.load`` / ``georeport.dump`` beside orjson and the standard library.
+
+    python -m benchmarks.parse_json [--n 100000] [--repeat 5]
+
+Parse, on one generated array of ``--n`` requests:
+
+* ``orjson.loads`` -> dicts of strings: the raw limit (no types, no checks);
+* ``json.loads`` -> dicts: the standard library;
+* hand-written typed: ``orjson.loads`` + ``datetime.fromisoformat`` +
+  ``ServiceRequest(**d)`` (the public, validating constructor; no repairs,
+  no duplicate-key check): what a user would write without the library;
+* ``georeport.load(data, format="json")`` -> ``ServiceRequestList``.
+  Target: at least 0.4x the rate of ``orjson.loads``.
+
+Serialize the same records: ``georeport.dump(doc, "json")`` beside
+``orjson.dumps`` and ``json.dumps`` of the plain dicts.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+import georeport
+from benchmarks import _data
+from benchmarks._harness import Table, best_of, machine, parser
+
+TARGET = 0.4
+_DATETIMES = ("requested_datetime", "updated_datetime", "expected_datetime")
+
+
+def hand_written_typed(data: bytes) -> list[georeport.ServiceRequest]:
+    """The straightforward typed reader a user would write: trusts the shape, repairs nothing."""
+    fromisoformat = datetime.fromisoformat
+    request = georeport.ServiceRequest
+    out = []
+    for record in orjson.loads(data):
+        for name in _DATETIMES:
+            value = record[name]
+            record[name] = fromisoformat(value) if value else None
+        out.append(request(**record))
+    return out
+
+
+def run(n: int, repeat: int, warmup: int = 1, seed: int = 311) -> list[Table]:
+    print(f"parse_json: generating {n:,} requests (seed {seed})...", flush=True)
+    records = _data.records(n, seed=seed)
+    data = _data.to_json(records)
+    document = _data.check_clean(data, "json", n)
+    plain: list[dict[str, Any]] = orjson.loads(data)
+    size = len(data)
+
+    def time_it(fn: Any) -> float:
+        return best_of(fn, repeat=repeat, warmup=warmup).best
+
+    parse = Table(f"JSON parse: {n:,} requests, {size / 1e6:.1f} MB")
+    parse.add("orjson.loads (dicts, raw limit)", time_it(lambda: orjson.loads(data)), records=n, nbytes=size)
+    parse.add("json.loads (dicts)", time_it(lambda: json.loads(data)), records=n, nbytes=size, vs="orjson.loads (dicts, raw limit)")
+    parse.add(
+        "hand-written typed (orjson + fromisoformat + ServiceRequest(**d))",
+        time_it(lambda: hand_written_typed(data)),
+        records=n,
+        nbytes=size,
+        vs="orjson.loads (dicts, raw limit)",
+    )
+    parse.add(
+        'georeport.load(format="json") (typed)',
+        time_it(lambda: georeport.load(data, format="json")),
+        records=n,
+        nbytes=size,
+        vs=("orjson.loads (dicts, raw limit)", "json.loads (dicts)", "hand-written typed (orjson + fromisoformat + ServiceRequest(**d))"),
+        target=TARGET,
+    )
+
+    out_json = georeport.dump(document, "json")
+    out_size = len(out_json)
+    serialize = Table(f"JSON serialize: {n:,} requests, {out_size / 1e6:.1f} MB out")
+    serialize.add("orjson.dumps(list of dicts)", time_it(lambda: orjson.dumps(plain)), records=n, nbytes=len(orjson.dumps(plain)))
+    serialize.add(
+        "json.dumps(list of dicts)",
+        time_it(lambda: json.dumps(plain, ensure_ascii=False, separators=(",", ":")).encode()),
+        records=n,
+        nbytes=size,
+        vs="orjson.dumps(list of dicts)",
+    )
+    serialize.add(
+        'georeport.dump(doc, "json")',
+        time_it(lambda: georeport.dump(document, "json")),
+        records=n,
+        nbytes=out_size,
+        vs=("orjson.dumps(list of dicts)", "json.dumps(list of dicts)"),
+    )
+    if georeport.load(out_json, format="json") != document:
+        print("WARNING: georeport.dump -> load did not round-trip the generated records", flush=True)
+    return [parse, serialize]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser(__doc__.splitlines()[0]).parse_args(argv)
+    print(machine())
+    for table in run(args.n, args.repeat, args.warmup, args.seed):
+        table.print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
