@@ -166,7 +166,7 @@ _CITIES = (
         (
             "Schlagloch auf der Fahrbahn, etwa 20 cm tief",
             "Müll illegal abgelagert, Sperrmüll am Straßenrand",
-            "Straßenlaterne defekt – seit Tagen dunkel",
+            "Straßenlaterne defekt – seit Tagen dunkel",  # noqa: RUF001 - non-ASCII on purpose
             "Graffiti an der Unterführung (Bahnübergang Süd)",
             "Gehweg beschädigt, Stolpergefahr für Fußgänger",
         ),
@@ -224,7 +224,9 @@ def _record(rng: random.Random, index: int) -> Record:
     lat_min, lat_max, long_min, long_max = city.box
     digits = rng.choice((6, 8, 9, 12))
     zipcode = rng.choice(city.zipcodes)
-    address = city.address_form.format(number=rng.randrange(1, 4000), street=rng.choice(city.streets), city=city.name, zipcode=zipcode)
+    address = city.address_form.format(
+        number=rng.randrange(1, 4000), street=rng.choice(city.streets), city=city.name, zipcode=zipcode
+    )
     return {
         "service_request_id": f"{city.id_prefix}{1_000_000 + index}",
         "status": "closed" if closed else "open",

@@ -9,9 +9,11 @@
   and the ratio of each row to the baseline it names, measured in the same
   process and run; a row with a target prints "target met"/"target NOT met".
   Nothing here asserts on timings.
-* ``run_child`` runs a task in a fresh interpreter and reads its peak RSS
-  from ``os.wait4`` (the kernel's ``ru_maxrss`` for that one child), so
-  peaks of different measurements never mix.
+* ``run_child`` runs a task in a fresh interpreter, so peaks of different
+  measurements never mix. The child reports its own peak (``peak_rss``:
+  ``VmHWM`` on Linux, ``ru_maxrss`` elsewhere); ``os.wait4`` gives the
+  kernel's ``ru_maxrss`` for that one child too, but on Linux that number
+  starts at the parent's RSS at the fork, so it is kept only for reference.
 """
 
 from __future__ import annotations
@@ -124,11 +126,15 @@ class Table:
             if row.target is not None:
                 got = f"{row.ratio:.2f}x" if row.ratio is not None else "n/a"
                 met = row.ratio is not None and row.ratio >= row.target
-                lines.append(f"{'target met' if met else 'target NOT met'}: {row.case} = {got} {row.baselines[0]} (target >= {row.target:g}x)")
+                lines.append(
+                    f"{'target met' if met else 'target NOT met'}: {row.case} = {got} {row.baselines[0]} (target >= {row.target:g}x)"
+                )
             if row.rss_limit is not None:
                 got = _mb(row.peak_rss) if row.peak_rss is not None else "n/a"
                 met = row.peak_rss is not None and row.peak_rss < row.rss_limit
-                lines.append(f"{'target met' if met else 'target NOT met'}: {row.case} peak RSS = {got} (target < {row.rss_limit / MB:g} MB)")
+                lines.append(
+                    f"{'target met' if met else 'target NOT met'}: {row.case} peak RSS = {got} (target < {row.rss_limit / MB:g} MB)"
+                )
         return lines
 
     def render(self) -> str:
@@ -150,10 +156,17 @@ class Table:
         numeric = {1, 2, 3, 4}
 
         def fmt(line: Sequence[str]) -> str:
-            cells = [cell.rjust(w) if i in numeric else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths, strict=True))]
+            cells = [
+                cell.rjust(w) if i in numeric else cell.ljust(w)
+                for i, (cell, w) in enumerate(zip(line, widths, strict=True))
+            ]
             return "| " + " | ".join(cells) + " |"
 
-        rule = "|" + "|".join(("-" * (w + 1) + ":") if i in numeric else ("-" * (w + 2)) for i, w in enumerate(widths)) + "|"
+        rule = (
+            "|"
+            + "|".join(("-" * (w + 1) + ":") if i in numeric else ("-" * (w + 2)) for i, w in enumerate(widths))
+            + "|"
+        )
         return "\n".join([f"### {self.title}", "", fmt(header), rule, *(fmt(line) for line in body)])
 
     def print(self) -> None:
@@ -170,11 +183,14 @@ def _mb(nbytes: int) -> str:
 
 # --- memory ---------------------------------------------------------------------------------
 def run_child(module: str, *args: str) -> dict[str, Any]:
-    """Run ``python -m module args`` in a fresh interpreter; its JSON answer plus ``peak_rss``.
+    """Run ``python -m module args`` in a fresh interpreter; its JSON answer plus its peak RSS.
 
-    The child prints one JSON object as its last line of output. ``peak_rss``
-    (bytes) is the child's ``ru_maxrss`` as ``os.wait4`` reports it for that
-    process alone, and ``wall`` the seconds it ran, start-up included.
+    The child prints one JSON object as its last line of output, with
+    ``peak_rss`` (bytes, see ``peak_rss``) when it used ``child_answer``.
+    ``ru_maxrss`` is the child's ``getrusage`` peak as ``os.wait4`` reports it
+    for that one process (on Linux it includes this process's RSS at the
+    fork, so ``peak_rss`` is what tables show), and ``wall`` the seconds it
+    ran, start-up included.
 
     Raises:
         RuntimeError: the child failed (its stderr is in the message).
@@ -182,7 +198,7 @@ def run_child(module: str, *args: str) -> dict[str, Any]:
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # noqa: PTH120, PTH100
     start = time.perf_counter()
     with tempfile.TemporaryFile() as errors:
-        child = subprocess.Popen([sys.executable, "-m", module, *args], stdout=subprocess.PIPE, stderr=errors, cwd=root)  # noqa: SIM115
+        child = subprocess.Popen([sys.executable, "-m", module, *args], stdout=subprocess.PIPE, stderr=errors, cwd=root)
         assert child.stdout is not None
         out = child.stdout.read()
         child.stdout.close()
@@ -196,15 +212,35 @@ def run_child(module: str, *args: str) -> dict[str, Any]:
         raise RuntimeError(msg)
     answer: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])
     answer["wall"] = wall
-    answer["peak_rss"] = usage.ru_maxrss * _RSS_UNIT
+    answer["ru_maxrss"] = usage.ru_maxrss * _RSS_UNIT  # includes this process's RSS at the fork (Linux)
+    answer.setdefault("peak_rss", answer["ru_maxrss"])
     return answer
+
+
+def peak_rss() -> int:
+    """This process's peak RSS in bytes since it started its program.
+
+    On Linux that is ``VmHWM`` from ``/proc/self/status``: ``ru_maxrss`` there
+    starts at the RSS of the parent at the moment of the fork (the kernel
+    carries the old address space's high-water mark across ``exec``), so a
+    child spawned by a 600 MB benchmark process would report at least 600 MB.
+    Elsewhere, ``resource.getrusage(RUSAGE_SELF).ru_maxrss``.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * _RSS_UNIT
 
 
 def child_answer(**fields: Any) -> None:
     """Print a child's answer (the last line ``run_child`` reads), with its own peak RSS."""
-    import resource
-
-    fields.setdefault("self_peak_rss", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * _RSS_UNIT)
+    fields.setdefault("peak_rss", peak_rss())
     print(json.dumps(fields), flush=True)
 
 
@@ -221,7 +257,7 @@ def parser(description: str, *, n: int = 100_000, repeat: int = 5) -> argparse.A
 
 def machine() -> str:
     """One line about where the numbers come from."""
-    import importlib.metadata as metadata
+    from importlib import metadata
 
     def version(name: str) -> str:
         try:

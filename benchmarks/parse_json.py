@@ -59,7 +59,13 @@ def run(n: int, repeat: int, warmup: int = 1, seed: int = 311) -> list[Table]:
 
     parse = Table(f"JSON parse: {n:,} requests, {size / 1e6:.1f} MB")
     parse.add("orjson.loads (dicts, raw limit)", time_it(lambda: orjson.loads(data)), records=n, nbytes=size)
-    parse.add("json.loads (dicts)", time_it(lambda: json.loads(data)), records=n, nbytes=size, vs="orjson.loads (dicts, raw limit)")
+    parse.add(
+        "json.loads (dicts)",
+        time_it(lambda: json.loads(data)),
+        records=n,
+        nbytes=size,
+        vs="orjson.loads (dicts, raw limit)",
+    )
     parse.add(
         "hand-written typed (orjson + fromisoformat + ServiceRequest(**d))",
         time_it(lambda: hand_written_typed(data)),
@@ -72,14 +78,20 @@ def run(n: int, repeat: int, warmup: int = 1, seed: int = 311) -> list[Table]:
         time_it(lambda: georeport.load(data, format="json")),
         records=n,
         nbytes=size,
-        vs=("orjson.loads (dicts, raw limit)", "json.loads (dicts)", "hand-written typed (orjson + fromisoformat + ServiceRequest(**d))"),
+        vs=(
+            "orjson.loads (dicts, raw limit)",
+            "json.loads (dicts)",
+            "hand-written typed (orjson + fromisoformat + ServiceRequest(**d))",
+        ),
         target=TARGET,
     )
 
     out_json = georeport.dump(document, "json")
     out_size = len(out_json)
     serialize = Table(f"JSON serialize: {n:,} requests, {out_size / 1e6:.1f} MB out")
-    serialize.add("orjson.dumps(list of dicts)", time_it(lambda: orjson.dumps(plain)), records=n, nbytes=len(orjson.dumps(plain)))
+    serialize.add(
+        "orjson.dumps(list of dicts)", time_it(lambda: orjson.dumps(plain)), records=n, nbytes=len(orjson.dumps(plain))
+    )
     serialize.add(
         "json.dumps(list of dicts)",
         time_it(lambda: json.dumps(plain, ensure_ascii=False, separators=(",", ":")).encode()),

@@ -72,7 +72,9 @@ def run(n: int, repeat: int, warmup: int = 1, seed: int = 311) -> list[Table]:
         return best_of(fn, repeat=repeat, warmup=warmup).best
 
     parse = Table(f"XML parse: {n:,} requests, {size / 1e6:.1f} MB")
-    parse.add(XMLTODICT, time_it(lambda: xmltodict_requests(data)), records=n, nbytes=size, note="PyPI georeport 0.3.1 core")
+    parse.add(
+        XMLTODICT, time_it(lambda: xmltodict_requests(data)), records=n, nbytes=size, note="PyPI georeport 0.3.1 core"
+    )
     parse.add(LXML_DICTS, time_it(lambda: lxml_dicts(data)), records=n, nbytes=size, vs=XMLTODICT)
     parse.add(FROMSTRING, time_it(lambda: etree.fromstring(data)), records=n, nbytes=size, vs=XMLTODICT)
     parse.add(
@@ -94,7 +96,13 @@ def run(n: int, repeat: int, warmup: int = 1, seed: int = 311) -> list[Table]:
         records=n,
         nbytes=len(xmltodict.unparse({"service_requests": {"request": plain}}).encode()),
     )
-    serialize.add("lxml tree from dicts + tostring", time_it(lambda: lxml_build(plain)), records=n, nbytes=len(lxml_build(plain)), vs=unparse)
+    serialize.add(
+        "lxml tree from dicts + tostring",
+        time_it(lambda: lxml_build(plain)),
+        records=n,
+        nbytes=len(lxml_build(plain)),
+        vs=unparse,
+    )
     serialize.add(
         'georeport.dump(doc, "xml")',
         time_it(lambda: georeport.dump(document, "xml")),

@@ -135,14 +135,12 @@ class InvalidDocumentError(ParseError, ExceptionGroup):
         format: str | None = None,  # noqa: A002
     ) -> None:
         first = problems[0]
-        ParseError.__init__(
-            self,
-            f"{reason}: {len(problems)} problem(s), first: {first}",
-            format=format,
-            path=first.path,
-            line=first.line,
-            column=first.column,
-        )
+        ParseError.__init__(self, f"{reason}: {len(problems)} problem(s), first: {first}")
+        self.reason = reason
+        self.format = format
+        self.path = first.path
+        self.line = first.line
+        self.column = first.column
 
     def derive(self, excs: Sequence[ParseError]) -> InvalidDocumentError:  # type: ignore[override]
         """Keep the type when ``except*`` splits the group."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, TypeAlias, TypeVar
 
 import attrs
@@ -18,10 +19,14 @@ __all__ = [
     "JSONValue",
     "aware_datetime",
     "extensions_dict",
+    "flag",
+    "json_like",
     "latitude",
     "longitude",
     "make_trusted",
     "optional_str",
+    "required_str",
+    "to_enum",
     "to_float",
     "to_tuple",
 ]
@@ -30,6 +35,7 @@ JSONValue: TypeAlias = str | int | float | bool | list["JSONValue"] | dict[str, 
 """A value as JSON knows it; what ``extensions`` mappings hold."""
 
 T = TypeVar("T")
+E = TypeVar("E", bound=StrEnum)
 
 
 def _fail(attribute: attrs.Attribute[Any], value: object, expected: str) -> None:
@@ -66,6 +72,47 @@ def _coordinate(limit: float, what: str) -> Callable[[object, attrs.Attribute[An
 
 latitude = _coordinate(90.0, "latitude")
 longitude = _coordinate(180.0, "longitude")
+
+
+def required_str(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Accept a ``str`` only."""
+    if not isinstance(value, str):
+        _fail(attribute, value, "a string")
+
+
+def flag(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Accept ``True`` or ``False`` only."""
+    if value is not True and value is not False:
+        _fail(attribute, value, "True or False")
+
+
+def to_enum(enum: type[E], value: object, field: str) -> E:
+    """``value`` as a member of ``enum``; the error names the field and the valid values."""
+    if isinstance(value, enum):
+        return value
+    try:
+        return enum(value)  # type: ignore[arg-type]
+    except ValueError:
+        expected = "one of " + ", ".join(repr(member.value) for member in enum)
+        raise ValidationError(field, value, expected) from None
+
+
+def json_like(_instance: object, attribute: attrs.Attribute[Any], value: dict[str, Any]) -> None:
+    """Accept a mapping of JSON values (finite numbers) with string keys."""
+    stack: list[object] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, child in item.items():
+                if not isinstance(key, str):
+                    _fail(attribute, key, "a mapping with string keys")
+                stack.append(child)
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+        elif isinstance(item, float) and not math.isfinite(item):
+            _fail(attribute, item, "JSON values (a finite number, not NaN or infinity)")
+        elif not (item is None or isinstance(item, str | int | float | bool)):
+            _fail(attribute, item, "JSON values (str, int, float, bool, None, list, dict)")
 
 
 def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from georeport.models._fields import JSONValue, extensions_dict, optional_str
+from georeport.models._fields import JSONValue, extensions_dict, json_like, optional_str, required_str
 
 __all__ = ["Error"]
 
@@ -22,9 +22,11 @@ class Error:
         '404'
     """
 
-    code: str = attrs.field(converter=_code, validator=attrs.validators.instance_of(str))
+    code: str = attrs.field(converter=_code, validator=required_str)
     description: str | None = attrs.field(default=None, validator=optional_str)
-    extensions: dict[str, JSONValue] = attrs.field(factory=dict, converter=extensions_dict, hash=False)
+    extensions: dict[str, JSONValue] = attrs.field(
+        factory=dict, converter=extensions_dict, validator=json_like, hash=False
+    )
 
     @property
     def http_status(self) -> int | None:

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 import attrs
 
-from georeport.models._fields import JSONValue, extensions_dict, optional_str, to_tuple
+from georeport.models._fields import JSONValue, extensions_dict, json_like, optional_str, to_enum, to_tuple
 
 __all__ = ["Discovery", "Endpoint", "EndpointType"]
 
@@ -20,6 +20,11 @@ class EndpointType(StrEnum):
     TEST = "test"
 
 
+def _endpoint_type(value: EndpointType | str | None) -> EndpointType | None:
+    """Convert to ``EndpointType``, naming the field on error."""
+    return None if value is None else to_enum(EndpointType, value, "type")
+
+
 @attrs.frozen
 class Endpoint:
     """One ``<endpoint>``: a base URL, the specification it speaks and its formats.
@@ -31,10 +36,12 @@ class Endpoint:
     specification: str | None = attrs.field(default=None, validator=optional_str)
     url: str | None = attrs.field(default=None, validator=optional_str)
     changeset: str | None = attrs.field(default=None, validator=optional_str)
-    type: EndpointType | None = attrs.field(default=None, converter=attrs.converters.optional(EndpointType))
+    type: EndpointType | None = attrs.field(default=None, converter=_endpoint_type)
     formats: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
     """MIME types such as ``text/xml`` and ``application/json``."""
-    extensions: dict[str, JSONValue] = attrs.field(factory=dict, converter=extensions_dict, hash=False)
+    extensions: dict[str, JSONValue] = attrs.field(
+        factory=dict, converter=extensions_dict, validator=json_like, hash=False
+    )
 
     @property
     def is_georeport_v2(self) -> bool:
@@ -55,7 +62,9 @@ class Discovery:
     contact: str | None = attrs.field(default=None, validator=optional_str)
     key_service: str | None = attrs.field(default=None, validator=optional_str)
     endpoints: tuple[Endpoint, ...] = attrs.field(default=(), converter=to_tuple)
-    extensions: dict[str, JSONValue] = attrs.field(factory=dict, converter=extensions_dict, hash=False)
+    extensions: dict[str, JSONValue] = attrs.field(
+        factory=dict, converter=extensions_dict, validator=json_like, hash=False
+    )
     warnings: tuple[Warning, ...] = attrs.field(default=(), converter=to_tuple, eq=False, hash=False, repr=False)
     """Repairs the lenient reader made (empty when built in code)."""
 

@@ -15,7 +15,7 @@ from typing import ClassVar, Generic, TypeAlias, TypeVar, overload
 
 import attrs
 
-from georeport.models._fields import JSONValue, extensions_dict, to_tuple
+from georeport.models._fields import JSONValue, extensions_dict, json_like, to_tuple
 from georeport.models.api_errors import Error
 from georeport.models.discovery import Discovery
 from georeport.models.service_requests import ServiceRequest, SubmissionReceipt, TokenReceipt
@@ -68,7 +68,9 @@ class RecordList(Generic[T]):
     """An immutable sequence of records with the document's warnings and root extensions."""
 
     items: tuple[T, ...] = attrs.field(default=(), converter=to_tuple)
-    extensions: dict[str, JSONValue] = attrs.field(factory=dict, converter=extensions_dict, hash=False)
+    extensions: dict[str, JSONValue] = attrs.field(
+        factory=dict, converter=extensions_dict, validator=json_like, hash=False
+    )
     """Keys of a vendor wrapper object other than the list itself."""
     warnings: tuple[Warning, ...] = attrs.field(default=(), converter=to_tuple, eq=False, hash=False, repr=False)
     """Repairs the lenient reader made (empty when built in code)."""

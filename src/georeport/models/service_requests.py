@@ -18,9 +18,12 @@ from georeport.models._fields import (
     JSONValue,
     aware_datetime,
     extensions_dict,
+    json_like,
     latitude,
     longitude,
     optional_str,
+    required_str,
+    to_enum,
     to_float,
 )
 
@@ -44,6 +47,11 @@ _optional_str_field = partial(attrs.field, default=None, validator=optional_str)
 _datetime_field = partial(attrs.field, default=None, validator=aware_datetime)
 
 
+def _status(value: Status | str | None) -> Status | None:
+    """Convert to ``Status``, naming the field on error."""
+    return None if value is None else to_enum(Status, value, "status")
+
+
 @attrs.frozen
 class ServiceRequest:
     """One ``<request>`` of ``GET requests`` / ``GET requests/{id}``.
@@ -65,7 +73,7 @@ class ServiceRequest:
     """
 
     service_request_id: str | None = _optional_str_field()
-    status: Status | None = attrs.field(default=None, converter=attrs.converters.optional(Status))
+    status: Status | None = attrs.field(default=None, converter=_status)
     status_notes: str | None = _optional_str_field()
     service_name: str | None = _optional_str_field()
     service_code: str | None = _optional_str_field()
@@ -82,7 +90,9 @@ class ServiceRequest:
     lat: float | None = attrs.field(default=None, converter=to_float, validator=latitude)
     long: float | None = attrs.field(default=None, converter=to_float, validator=longitude)
     media_url: str | None = _optional_str_field()
-    extensions: dict[str, JSONValue] = attrs.field(factory=dict, converter=extensions_dict, hash=False)
+    extensions: dict[str, JSONValue] = attrs.field(
+        factory=dict, converter=extensions_dict, validator=json_like, hash=False
+    )
     """What the standard does not name (Chicago's ``extended_attributes``, ``notes``...)."""
 
     @property
@@ -131,7 +141,7 @@ class RequestSubmission:
     of keys for a ``multivaluelist``.
     """
 
-    service_code: str = attrs.field(validator=attrs.validators.instance_of(str))
+    service_code: str = attrs.field(validator=required_str)
     lat: float | None = attrs.field(default=None, converter=to_float, validator=[latitude, _both_or_neither])
     long: float | None = attrs.field(default=None, converter=to_float, validator=longitude)
     address_string: str | None = _optional_str_field()
@@ -150,7 +160,9 @@ class RequestSubmission:
     description: str | None = _optional_str_field()
     media_url: str | None = _optional_str_field()
     jurisdiction_id: str | None = _optional_str_field()
-    extensions: dict[str, JSONValue] = attrs.field(factory=dict, converter=extensions_dict, hash=False)
+    extensions: dict[str, JSONValue] = attrs.field(
+        factory=dict, converter=extensions_dict, validator=json_like, hash=False
+    )
 
 
 @attrs.frozen
@@ -161,7 +173,9 @@ class SubmissionReceipt:
     token: str | None = _optional_str_field()
     service_notice: str | None = _optional_str_field()
     account_id: str | None = _optional_str_field()
-    extensions: dict[str, JSONValue] = attrs.field(factory=dict, converter=extensions_dict, hash=False)
+    extensions: dict[str, JSONValue] = attrs.field(
+        factory=dict, converter=extensions_dict, validator=json_like, hash=False
+    )
 
 
 @attrs.frozen
@@ -170,4 +184,6 @@ class TokenReceipt:
 
     service_request_id: str | None = _optional_str_field()
     token: str | None = _optional_str_field()
-    extensions: dict[str, JSONValue] = attrs.field(factory=dict, converter=extensions_dict, hash=False)
+    extensions: dict[str, JSONValue] = attrs.field(
+        factory=dict, converter=extensions_dict, validator=json_like, hash=False
+    )

@@ -9,7 +9,16 @@ from enum import StrEnum
 
 import attrs
 
-from georeport.models._fields import JSONValue, extensions_dict, optional_str, to_tuple
+from georeport.models._fields import (
+    JSONValue,
+    extensions_dict,
+    flag,
+    json_like,
+    optional_str,
+    required_str,
+    to_enum,
+    to_tuple,
+)
 
 __all__ = [
     "AttributeValue",
@@ -48,6 +57,16 @@ class Datatype(StrEnum):
         return self in (Datatype.SINGLEVALUELIST, Datatype.MULTIVALUELIST)
 
 
+def _service_type(value: ServiceType | str | None) -> ServiceType | None:
+    """Convert to ``ServiceType``, naming the field on error."""
+    return None if value is None else to_enum(ServiceType, value, "type")
+
+
+def _datatype(value: Datatype | str) -> Datatype:
+    """Convert to ``Datatype``, naming the field on error."""
+    return to_enum(Datatype, value, "datatype")
+
+
 @attrs.frozen
 class Service:
     """One entry of the service list (``<service>``).
@@ -57,19 +76,21 @@ class Service:
         False
     """
 
-    service_code: str = attrs.field(validator=attrs.validators.instance_of(str))
+    service_code: str = attrs.field(validator=required_str)
     service_name: str | None = attrs.field(default=None, validator=optional_str)
     description: str | None = attrs.field(default=None, validator=optional_str)
-    metadata: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+    metadata: bool = attrs.field(default=False, validator=flag)
     """Whether a service definition (``GET services/{code}``) exists."""
     type: ServiceType | None = attrs.field(
         default=None,
-        converter=attrs.converters.optional(ServiceType),
+        converter=_service_type,
     )
     keywords: str | None = attrs.field(default=None, validator=optional_str)
     """Comma-separated, exactly as sent; see ``keyword_list``."""
     group: str | None = attrs.field(default=None, validator=optional_str)
-    extensions: dict[str, JSONValue] = attrs.field(factory=dict, converter=extensions_dict, hash=False)
+    extensions: dict[str, JSONValue] = attrs.field(
+        factory=dict, converter=extensions_dict, validator=json_like, hash=False
+    )
     """What the standard does not name, in arrival order (e.g. mySociety's ``groups``)."""
 
     @property
@@ -85,21 +106,23 @@ class Service:
 class AttributeValue:
     """One option of a list attribute: the ``key`` submitted and the ``name`` shown."""
 
-    key: str = attrs.field(validator=attrs.validators.instance_of(str))
+    key: str = attrs.field(validator=required_str)
     name: str | None = attrs.field(default=None, validator=optional_str)
-    extensions: dict[str, JSONValue] = attrs.field(factory=dict, converter=extensions_dict, hash=False)
+    extensions: dict[str, JSONValue] = attrs.field(
+        factory=dict, converter=extensions_dict, validator=json_like, hash=False
+    )
 
 
 @attrs.frozen
 class ServiceAttribute:
     """One question of a service definition (``<attribute>``)."""
 
-    code: str = attrs.field(validator=attrs.validators.instance_of(str))
+    code: str = attrs.field(validator=required_str)
     """The id; a POST answers it as ``attribute[code]``."""
-    datatype: Datatype = attrs.field(default=Datatype.STRING, converter=Datatype)
-    variable: bool = attrs.field(default=True, validator=attrs.validators.instance_of(bool))
+    datatype: Datatype = attrs.field(default=Datatype.STRING, converter=_datatype)
+    variable: bool = attrs.field(default=True, validator=flag)
     """``False``: informational only; no answer is collected (``required`` is then moot)."""
-    required: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+    required: bool = attrs.field(default=False, validator=flag)
     datatype_description: str | None = attrs.field(default=None, validator=optional_str)
     order: int | None = attrs.field(
         default=None,
@@ -109,7 +132,9 @@ class ServiceAttribute:
     description: str | None = attrs.field(default=None, validator=optional_str)
     """The question shown to the person."""
     values: tuple[AttributeValue, ...] = attrs.field(default=(), converter=to_tuple)
-    extensions: dict[str, JSONValue] = attrs.field(factory=dict, converter=extensions_dict, hash=False)
+    extensions: dict[str, JSONValue] = attrs.field(
+        factory=dict, converter=extensions_dict, validator=json_like, hash=False
+    )
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -126,7 +151,9 @@ class ServiceDefinition:
 
     service_code: str | None = attrs.field(default=None, validator=optional_str)
     attributes: tuple[ServiceAttribute, ...] = attrs.field(default=(), converter=to_tuple)
-    extensions: dict[str, JSONValue] = attrs.field(factory=dict, converter=extensions_dict, hash=False)
+    extensions: dict[str, JSONValue] = attrs.field(
+        factory=dict, converter=extensions_dict, validator=json_like, hash=False
+    )
     warnings: tuple[Warning, ...] = attrs.field(default=(), converter=to_tuple, eq=False, hash=False, repr=False)
     """Repairs the lenient reader made (empty when built in code)."""
 

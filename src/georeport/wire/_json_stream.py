@@ -31,7 +31,7 @@ _WS = re.compile(r"[ \t\r\n]*")
 _KEY_COLON = re.compile(r'"[ \t\r\n]*:')
 _WRAPPER = re.compile(r'\{[ \t\r\n]*"([^"\\]+)"[ \t\r\n]*:[ \t\r\n]*\[')
 _WRAPPER_LOOKAHEAD = 4096
-_WRAPPER_KEYS = frozenset(("service_requests", "requests", "records", "data", "results", "items"))
+_WRAPPER_KEYS = frozenset(("service_requests", "requests", "request", "records", "data", "results", "items"))
 
 
 class _Buffer:
@@ -84,6 +84,7 @@ def iter_json_requests(stream: IO[bytes], builder: RecordBuilder) -> Iterator[Se
     index = 0
     depth_in_array = False
     wrapped = False
+    arrays_seen = 0
     while True:
         char = buffer.skip_ws()
         if not char:
@@ -102,6 +103,15 @@ def iter_json_requests(stream: IO[bytes], builder: RecordBuilder) -> Iterator[Se
                 buffer.pos += 1
                 continue
         elif char == "[":
+            if arrays_seen == 1:
+                builder.repairs.repair(
+                    "concatenated-documents",
+                    "document",
+                    "JSON arrays one after another, read as one list",
+                    path="$",
+                    example="[...][...]",
+                )
+            arrays_seen += 1
             buffer.pos += 1
             depth_in_array = True
             continue
@@ -122,8 +132,31 @@ def iter_json_requests(stream: IO[bytes], builder: RecordBuilder) -> Iterator[Se
                 wrapped = True
                 continue
         record, line = _next_value(buffer, decoder, exact, builder)
+        if not depth_in_array and isinstance(record, dict):
+            records = _unwrapped(record, builder)
+            if records is not None:
+                for item in records:
+                    yield builder.service_request(item, index, line)
+                    index += 1
+                continue
         yield builder.service_request(record, index, line)
         index += 1
+
+
+def _unwrapped(record: dict[str, Any], builder: RecordBuilder) -> list[Any] | None:
+    """The records of a wrapper object whose list is not its first key, or None."""
+    lists = [key for key, value in record.items() if isinstance(value, list) and key in _WRAPPER_KEYS]
+    if len(lists) != 1:
+        return None
+    builder.repairs.repair(
+        "vendor-wrapper",
+        "document",
+        f"the list inside a wrapper object's {lists[0]!r} (read whole: it was not the first key)",
+        path="$",
+        example=lists[0],
+    )
+    items: list[Any] = record[lists[0]]
+    return items
 
 
 def _next_value(
@@ -135,6 +168,9 @@ def _next_value(
         start = buffer.pos
         try:
             value, end = decoder.raw_decode(buffer.text, start)
+        except RecursionError:
+            msg = "JSON nested too deeply"
+            raise UnsafeDocumentError(msg, format=FORMAT, line=buffer.line_at(start)) from None
         except json.JSONDecodeError as error:
             if not buffer.eof and (error.pos >= len(buffer.text) - 64 or error.msg.startswith("Unterminated")):
                 if len(buffer.text) - start > MAX_RECORD:

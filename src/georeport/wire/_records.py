@@ -360,18 +360,21 @@ class RecordBuilder(Coercer):
 
     def _agency(self, value: Any, index: int | None, line: int | None, ext: dict[str, JSONValue]) -> str | None:
         """``agency_responsible``, also as FixMyStreet's nested ``<recipient>`` list."""
+        recipients: list[Any] | None = None
         if isinstance(value, dict) and set(value) == {"recipient"}:
             recipients = _listify(value["recipient"])
-            if all(isinstance(name, str) for name in recipients):
-                self._repair(
-                    "agency-recipients",
-                    "agency_responsible",
-                    "a list of recipients, joined with ', '",
-                    value,
-                    index,
-                    line,
-                )
-                return ", ".join(name.strip() for name in recipients) or None
+        elif isinstance(value, list) and getattr(value, "item_tag", None) == "recipient":
+            recipients = value
+        if recipients is not None and all(isinstance(name, str) for name in recipients):
+            self._repair(
+                "agency-recipients",
+                "agency_responsible",
+                "a list of recipients, joined with ', '",
+                value,
+                index,
+                line,
+            )
+            return ", ".join(name.strip() for name in recipients) or None
         return self._text(value, "agency_responsible", index, line, ext)
 
     def _not_a_record(self, raw: object, what: str, index: int | None, line: int | None) -> Any:

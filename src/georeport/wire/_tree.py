@@ -25,13 +25,26 @@ from georeport.errors import ValidationError
 from georeport.models import JSONValue
 from georeport.wire._values import format_float
 
-__all__ = ["ElementList", "element_value", "escape_attribute", "escape_text", "local_name", "write_value"]
+__all__ = ["ElementList", "MixedText", "element_value", "escape_attribute", "escape_text", "local_name", "write_value"]
 
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 _SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _ATTRIBUTE_SPECIAL = re.compile('[&<>"\r\n\t\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]')
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#9;"}
+
+
+class MixedText(str):
+    """The plain text of an element that held markup, with the markup kept in ``markup``."""
+
+    __slots__ = ("markup",)
+    markup: str
+
+    def __new__(cls, text: str, markup: str) -> MixedText:
+        """Text ``text`` read from inner XML ``markup``."""
+        made = super().__new__(cls, text)
+        made.markup = markup
+        return made
 
 
 class ElementList(list[Any]):
@@ -62,7 +75,10 @@ def _typed_leaf(text: str, hint: str) -> JSONValue:
     if hint == "integer":
         return int(text)
     if hint in ("float", "decimal", "double"):
-        return float(text)
+        number = float(text)
+        if number != number or number in (float("inf"), float("-inf")):  # noqa: PLR0124 - NaN check
+            return text.strip()
+        return number
     if hint == "boolean":
         return text.strip().lower() in ("true", "1")
     if hint == "string":
@@ -92,7 +108,8 @@ def element_value(element: etree._Element) -> JSONValue:
                 return text.strip() or None
         return text.strip() or None
     if text.strip():  # mixed content: markup inside text, e.g. HTML in a description
-        return "".join(str(part) for part in element.itertext()).strip()
+        inner = (element.text or "") + "".join(etree.tostring(child, encoding="unicode") for child in element)
+        return MixedText("".join(str(part) for part in element.itertext()).strip(), inner.strip())
     tags = [_child_key(child) for child in children]
     if hint == "array" or (len(children) >= 2 and len(set(tags)) == 1 and children[0].tag != "_"):  # noqa: PLR2004
         return ElementList([element_value(child) for child in children], tags[0])

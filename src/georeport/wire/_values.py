@@ -120,6 +120,9 @@ class Coercer:
         extensions: dict[str, JSONValue],
     ) -> None:
         """A value that cannot be kept in its field: report it and keep it as sent."""
+        if self.repairs.strict:
+            self._repair(code, field, detail, value, index, line)
+            return
         self._repair(code, field, detail + f"; kept as sent in extensions[{original_key(field)!r}]", value, index, line)
         extensions[original_key(field)] = value
 
@@ -136,6 +139,12 @@ class Coercer:
     ) -> str | None:
         """A string field (slow path: the caller handled ``str`` and ``None``)."""
         value = self.unwrap(value, field, index, line)
+        markup = getattr(value, "markup", None)
+        if markup is not None:
+            self._lost(
+                "markup-in-text", field, "markup inside a text, read as its plain text", markup, index, line, ext
+            )
+            return str(value).strip() or None
         if isinstance(value, bool):
             self._repair("boolean-as-text", field, "a boolean where text belongs, read as text", value, index, line)
             return "true" if value else "false"
@@ -195,7 +204,11 @@ class Coercer:
         if value is None:
             return None
         if value.__class__ is str and _W3C.fullmatch(value):
-            return fromisoformat(value)
+            try:
+                return fromisoformat(value)
+            except ValueError:
+                self._lost("datetime-invalid", field, "not a valid datetime", value, index, line, ext)
+                return None
         value = self.unwrap(value, field, index, line)
         if not isinstance(value, str):
             self._lost("datetime-not-text", field, "not a datetime string", value, index, line, ext)  # type: ignore[arg-type]
@@ -206,7 +219,11 @@ class Coercer:
                 self._repair("null-as-text", field, "the string 'null' read as absent", value, index, line)
             return None
         if _W3C.fullmatch(text):
-            return fromisoformat(text)
+            try:
+                return fromisoformat(text)
+            except ValueError:
+                self._lost("datetime-invalid", field, "not a valid datetime", value, index, line, ext)
+                return None
         return self._loose_datetime(text, value, field, index, line, ext)
 
     def _loose_datetime(  # noqa: PLR0913

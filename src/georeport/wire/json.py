@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import tzinfo
 from typing import Any, Final
 
-from georeport.errors import ParseError, UnknownDocumentError
+from georeport.errors import ParseError, UnknownDocumentError, UnsafeDocumentError, ValidationError
 from georeport.models import (
     Discovery,
     Document,
@@ -45,7 +45,11 @@ except ImportError:  # pragma: no cover - exercised where orjson is absent
 __all__ = ["from_json", "to_json"]
 
 FORMAT: Final = "json"
-_WRAPPERS = {
+_WRAPPERS: dict[str, DocumentKind | None] = {
+    "records": None,
+    "data": None,
+    "results": None,
+    "items": None,
     "service_requests": DocumentKind.REQUESTS,
     "requests": DocumentKind.REQUESTS,
     "request": DocumentKind.REQUESTS,
@@ -57,6 +61,7 @@ _WRAPPERS = {
     "service_definition": DocumentKind.SERVICE_DEFINITION,
     "discovery": DocumentKind.DISCOVERY,
 }
+_CANONICAL_ROOTS = frozenset(("service_requests", "services", "errors"))
 _SERVICE_ONLY = frozenset(("metadata", "type", "keywords", "group", "groups"))
 _REQUEST_ONLY = frozenset(("service_request_id", "status", "requested_datetime", "token", "lat", "long"))
 _ERROR_KEYS = frozenset(("code", "description", *ERROR_DESCRIPTION_ALIASES))
@@ -115,7 +120,7 @@ def decode(data: bytes, repairs: Repairs, *, exact: bool) -> Any:
     if not exact:
         try:
             return _fast_loads(data)
-        except (json.JSONDecodeError, ValueError, TypeError):
+        except (json.JSONDecodeError, ValueError, TypeError, RecursionError):
             pass  # fall through to the exact, repairing path for a precise error
     try:
         text = data.decode("utf-8")
@@ -134,6 +139,9 @@ def decode(data: bytes, repairs: Repairs, *, exact: bool) -> Any:
     hook = _pairs_hook(repairs)
     try:
         return json.loads(text, object_pairs_hook=hook, parse_constant=_reject_constant)
+    except RecursionError:
+        msg = "JSON nested too deeply"
+        raise UnsafeDocumentError(msg, format=FORMAT) from None
     except json.JSONDecodeError as error:
         if repairs.strict:
             raise _decode_error(error) from None
@@ -235,23 +243,21 @@ def _unwrap(value: Any, repairs: Repairs) -> tuple[Any, DocumentKind | None, dic
     """Take a document out of a root key or vendor wrapper object; return what else it held."""
     if not isinstance(value, dict):
         return value, None, {}
+    if not value:
+        msg = "an empty JSON object is no GeoReport document"
+        raise UnknownDocumentError(msg)
     if len(value) == 1:
         (key,) = value
-        if key in _WRAPPERS:
-            repairs.repair(
-                "root-wrapper",
-                "document",
-                f"the document inside a {key!r} root key (Parker style)",
-                path="$",
-                example=key,
-            )
+        if key in _WRAPPERS and isinstance(value[key], list | dict):
+            detail = f"the document inside a {key!r} root key (Parker style)"
+            repairs.repair("root-wrapper", "document", detail, path="$", example=key)
             return value[key], _WRAPPERS[key], {}
     lists = [key for key, item in value.items() if isinstance(item, list) and key in _WRAPPERS]
     if len(lists) == 1 and not (_DISCOVERY_KEYS & value.keys()) and "attributes" not in value:
         key = lists[0]
-        repairs.repair(
-            "vendor-wrapper", "document", f"the list inside a wrapper object's {key!r}", path="$", example=key
-        )
+        if key not in _CANONICAL_ROOTS:  # georeport's own carrier of root extensions is no repair
+            detail = f"the list inside a wrapper object's {key!r}"
+            repairs.repair("vendor-wrapper", "document", detail, path="$", example=key)
         rest = {name: item for name, item in value.items() if name != key}
         return value[key], _WRAPPERS[key], rest
     return value, None, {}
@@ -333,8 +339,8 @@ def _read(  # noqa: PLR0913 - one branch per document kind
     top_keys = len(value) if isinstance(value, dict) else 0
     value, wrapped_kind, root_extensions = _unwrap(value, repairs)
     kind = wanted or wrapped_kind or _kind_of(value)
-    if wrapped_kind is DocumentKind.REQUESTS and wanted is None:
-        kind = _kind_of(value) if isinstance(value, list | dict) else kind
+    if wanted is None and wrapped_kind in (DocumentKind.REQUESTS, None):
+        kind = _kind_of(value)
     builder = RecordBuilder(repairs, textual=False, default_timezone=default_timezone)
     if kind in (DocumentKind.SERVICE_DEFINITION, DocumentKind.DISCOVERY):
         if not exact:
@@ -528,12 +534,8 @@ def to_json(document: Document) -> bytes:
         try:
             return orjson.dumps(body)
         except orjson.JSONEncodeError as error:
-            from georeport.errors import ValidationError  # noqa: PLC0415 - error path only
-
             raise ValidationError("document", str(error), "JSON-encodable text and numbers") from None
     try:
         return json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
     except (ValueError, UnicodeEncodeError) as error:
-        from georeport.errors import ValidationError  # noqa: PLC0415 - error path only
-
         raise ValidationError("document", str(error), "JSON-encodable text and numbers") from None

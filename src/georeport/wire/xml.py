@@ -125,14 +125,13 @@ def check_prolog(head: bytes) -> str | None:
 
 
 def _syntax_error(error: etree.XMLSyntaxError | etree.ParseError) -> ParseError:
-    message = str(getattr(error, "msg", None) or error)
+    message = re.sub(r", line \d+, column \d+$", "", str(getattr(error, "msg", None) or error))
     line = getattr(error, "lineno", None)
-    column = getattr(error, "offset", None)
+    position = getattr(error, "position", None)
+    column = position[1] if position else None  # 1-based, unlike ``offset``
     lowered = message.lower()
     if "huge" in lowered or "excessive" in lowered or "exceeds" in lowered or "amplification" in lowered:
         return UnsafeDocumentError(f"refused: {message}", format=FORMAT, line=line, column=column)
-    if "entity" in lowered:
-        return UnsafeDocumentError(f"entities are refused: {message}", format=FORMAT, line=line, column=column)
     return ParseError(f"not well-formed XML: {message}", format=FORMAT, line=line, column=column)
 
 
