@@ -6,6 +6,7 @@ import gc
 import io
 import os
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from itertools import islice
 from typing import IO, Any, TypeVar
 
@@ -16,6 +17,7 @@ __all__ = [
     "BATCH",
     "PrefixedReader",
     "Source",
+    "gc_paused",
     "kind_of_request_records",
     "read_all",
     "without_gc",
@@ -30,6 +32,18 @@ BATCH = 4096
 """Records built per batch with the cyclic garbage collector paused."""
 
 _RECEIPT_KEYS = frozenset(RECEIPT_FIELDS)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a whole document's records are built."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def without_gc(items: Iterable[T], size: int = BATCH) -> Iterator[T]:

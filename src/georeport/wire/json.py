@@ -32,7 +32,7 @@ from georeport.models import (
     ServiceRequestList,
     TokenList,
 )
-from georeport.wire._common import kind_of_request_records, without_gc
+from georeport.wire._common import gc_paused, kind_of_request_records
 from georeport.wire._records import ERROR_DESCRIPTION_ALIASES, RecordBuilder, count_keys
 from georeport.wire._repairs import Repairs
 from georeport.wire._values import format_datetime
@@ -197,6 +197,11 @@ def _concatenated(text: str, hook: Callable[[list[tuple[str, Any]]], dict[str, A
         except json.JSONDecodeError:
             return None
         pages.append(page)
+
+
+def _build_all(build: Callable[[Any, int], Any], records: list[Any]) -> tuple[Any, ...]:
+    with gc_paused():
+        return tuple([build(record, index) for index, record in enumerate(records)])
 
 
 def _empty(value: object) -> bool:
@@ -390,7 +395,7 @@ def _read(  # noqa: PLR0913 - one branch per document kind
         raise ParseError(msg, format=FORMAT, path="$")
     if kind is DocumentKind.REQUESTS:
         build = builder.service_request
-        items: tuple[Any, ...] = tuple(without_gc(build(record, index) for index, record in enumerate(records)))
+        items: tuple[Any, ...] = _build_all(build, records)
     else:
         method = {
             DocumentKind.SERVICES: builder.service,

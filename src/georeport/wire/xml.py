@@ -30,7 +30,7 @@ from georeport.models import (
     ServiceRequestList,
     TokenList,
 )
-from georeport.wire._common import PrefixedReader, kind_of_request_records, without_gc
+from georeport.wire._common import PrefixedReader, gc_paused, kind_of_request_records
 from georeport.wire._records import REQUEST_FIELDS, RecordBuilder
 from georeport.wire._repairs import Repairs
 from georeport.wire._tree import ElementList, element_value, escape_text, local_name, write_value
@@ -272,6 +272,11 @@ def from_xml(
     return _build_list(kind_found, rows, extensions, builder, repairs, emit=emit)
 
 
+def _build_rows(build: Any, rows: list[tuple[dict[str, Any], int | None]]) -> tuple[Any, ...]:
+    with gc_paused():
+        return tuple([build(row, index, line) for index, (row, line) in enumerate(rows)])
+
+
 def _build_list(  # noqa: PLR0913 - the document's parts and how to report
     kind: DocumentKind,
     rows: list[tuple[dict[str, Any], int | None]],
@@ -283,7 +288,7 @@ def _build_list(  # noqa: PLR0913 - the document's parts and how to report
 ) -> Document:
     if kind is DocumentKind.REQUESTS:
         build = builder.service_request
-        requests = tuple(without_gc(build(row, index, line) for index, (row, line) in enumerate(rows)))
+        requests = _build_rows(build, rows)
         return ServiceRequestList(requests, extensions, repairs.finish(emit=emit))
     if kind is DocumentKind.SERVICES:
         services = tuple(builder.service(row, index, line) for index, (row, line) in enumerate(rows))
