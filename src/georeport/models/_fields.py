@@ -62,9 +62,9 @@ def _coordinate(limit: float, what: str) -> Callable[[object, attrs.Attribute[An
     def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if value is None:
             return
-        if type(value) is not float and (not isinstance(value, float | int) or isinstance(value, bool)):
+        if not isinstance(value, float):
             _fail(attribute, value, f"a {what} in degrees (a float) or None")
-        elif math.isnan(value) or not -limit <= value <= limit:
+        elif not -limit <= value <= limit:  # also false for NaN
             _fail(attribute, value, f"a {what} between {-limit:g} and {limit:g}")
 
     return check
@@ -125,7 +125,10 @@ def to_float(value: float | None) -> float | None:
     if value is None or type(value) is float:
         return value
     if isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:
+            return value  # the validator refuses it with the field's name
     return value
 
 

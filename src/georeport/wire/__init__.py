@@ -26,7 +26,7 @@ from georeport.models import (
     ServiceRequestList,
     TokenList,
 )
-from georeport.wire._common import Source, open_binary, read_all, without_gc
+from georeport.wire._common import PrefixedReader, Source, open_binary, read_all, read_head, without_gc
 from georeport.wire._json_stream import iter_json_requests
 from georeport.wire._records import RecordBuilder
 from georeport.wire._repairs import Repairs
@@ -238,13 +238,9 @@ class RequestReader(Iterator[ServiceRequest]):
     ) -> None:
         """Open ``source`` (bytes, str, path or binary file) for streaming."""
         stream, self._owned = open_binary(source)
-        self._stream: IO[bytes] = stream
-        head = stream.peek(512)[:512] if hasattr(stream, "peek") else b""
-        if not head:
-            from georeport.wire._common import PrefixedReader  # noqa: PLC0415
-
-            head = stream.read(512)
-            self._stream = stream = PrefixedReader(head, stream)  # type: ignore[assignment]
+        self._opened: IO[bytes] = stream
+        head = read_head(stream, 512)
+        stream = PrefixedReader(head, stream)  # type: ignore[assignment]
         self.format: Format = format or sniff_format(head)
         self._repairs = Repairs(strict=strict, format=self.format)
         builder = RecordBuilder(self._repairs, textual=self.format == "xml", default_timezone=_zone(default_timezone))
@@ -286,7 +282,7 @@ class RequestReader(Iterator[ServiceRequest]):
     def close(self) -> None:
         """Close the file this reader opened (a file you passed stays open)."""
         if self._owned:
-            self._stream.close()
+            self._opened.close()
 
     def __enter__(self) -> RequestReader:
         """Use as a context manager."""

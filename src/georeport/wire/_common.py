@@ -20,6 +20,7 @@ __all__ = [
     "gc_paused",
     "kind_of_request_records",
     "read_all",
+    "read_head",
     "without_gc",
 ]
 
@@ -72,6 +73,19 @@ def without_gc(items: Iterable[T], size: int = BATCH) -> Iterator[T]:
             raise failure
         if len(batch) < size:
             return
+
+
+def read_head(stream: IO[bytes], size: int) -> bytes:
+    """Up to ``size`` bytes from the start of ``stream``, however short its reads."""
+    parts: list[bytes] = []
+    got = 0
+    while got < size:
+        chunk = stream.read(size - got)
+        if not chunk:
+            break
+        parts.append(chunk)
+        got += len(chunk)
+    return b"".join(parts)
 
 
 def read_all(source: Source) -> bytes | str:

@@ -120,13 +120,14 @@ def iter_json_requests(stream: IO[bytes], builder: RecordBuilder) -> Iterator[Se
                 pass
             match = _WRAPPER.match(buffer.text, buffer.pos)
             if match and match.group(1) in _WRAPPER_KEYS:
-                builder.repairs.repair(
-                    "vendor-wrapper",
-                    "document",
-                    f"the list inside a wrapper object's {match.group(1)!r}",
-                    path="$",
-                    example=match.group(1),
-                )
+                if match.group(1) != "service_requests":  # georeport's own carrier is no repair
+                    builder.repairs.repair(
+                        "vendor-wrapper",
+                        "document",
+                        f"the list inside a wrapper object's {match.group(1)!r}",
+                        path="$",
+                        example=match.group(1),
+                    )
                 buffer.pos = match.end()
                 depth_in_array = True
                 wrapped = True

@@ -201,8 +201,24 @@ def _w3c(value: object) -> object:
     return value
 
 
+def _decimal(text: str) -> object:
+    """Decimal text as a float; anything else unchanged (for the repairing path)."""
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+_BIG = float(2**63)
+
+
 def count_keys(value: object) -> int:
-    """How many object keys a parsed JSON value holds, at any depth."""
+    """How many object keys a parsed JSON value holds, at any depth.
+
+    A float of 2**63 or more may be an integer a fast decoder turned into a
+    float; it counts as a mismatch (-1), which sends the document down the
+    exact path, where integers stay exact.
+    """
     total = 0
     stack = [value]
     while stack:
@@ -212,6 +228,8 @@ def count_keys(value: object) -> int:
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
+        elif item.__class__ is float and not -_BIG < item < _BIG:
+            return -(1 << 62)
     return total
 
 
@@ -313,6 +331,7 @@ class RecordBuilder(Coercer):
         text = self.text
         ident = self._id
         stamp = self.timestamp
+        textual = self.textual
 
         sid = get("service_request_id")
         sid = (
@@ -403,11 +422,15 @@ class RecordBuilder(Coercer):
             else ident(zipcode, "zipcode", index, line, ext)
         )
         lat = get("lat")
+        if lat.__class__ is str and textual:  # XML: decimal text is the standard's form
+            lat = _decimal(lat)
         if lat.__class__ is not float or not -_LAT <= lat <= _LAT:
-            lat = self.number(lat, "lat", index, line, ext, limit=_LAT)
+            lat = self.number(get("lat"), "lat", index, line, ext, limit=_LAT)
         long = get("long")
+        if long.__class__ is str and textual:
+            long = _decimal(long)
         if long.__class__ is not float or not -_LONG <= long <= _LONG:
-            long = self.number(long, "long", index, line, ext, limit=_LONG)
+            long = self.number(get("long"), "long", index, line, ext, limit=_LONG)
         media = get("media_url")
         if media.__class__ is str:
             media = media.strip() or None

@@ -25,7 +25,16 @@ from georeport.errors import ValidationError
 from georeport.models import JSONValue
 from georeport.wire._values import format_float
 
-__all__ = ["ElementList", "MixedText", "element_value", "escape_attribute", "escape_text", "local_name", "write_value"]
+__all__ = [
+    "ElementList",
+    "MixedText",
+    "child_key",
+    "element_value",
+    "escape_attribute",
+    "escape_text",
+    "local_name",
+    "write_value",
+]
 
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
@@ -110,7 +119,7 @@ def element_value(element: etree._Element) -> JSONValue:
     if text.strip():  # mixed content: markup inside text, e.g. HTML in a description
         inner = (element.text or "") + "".join(etree.tostring(child, encoding="unicode") for child in element)
         return MixedText("".join(str(part) for part in element.itertext()).strip(), inner.strip())
-    tags = [_child_key(child) for child in children]
+    tags = [child_key(child) for child in children]
     if hint == "array" or (len(children) >= 2 and len(set(tags)) == 1 and children[0].tag != "_"):  # noqa: PLR2004
         return ElementList([element_value(child) for child in children], tags[0])
     result: dict[str, JSONValue] = {}
@@ -127,7 +136,8 @@ def element_value(element: etree._Element) -> JSONValue:
     return result
 
 
-def _child_key(child: etree._Element) -> str:
+def child_key(child: etree._Element) -> str:
+    """The key an element stands for: its name, or the ``key`` of a ``<_>`` element."""
     name = local_name(child.tag)
     if name == "_":
         return child.get("key", "_")

@@ -293,6 +293,13 @@ class Coercer:
         if parsed is None or parsed.year < _MIN_SANE_YEAR:
             self._lost("datetime-invalid", field, "not a datetime in any known form", value, index, line, ext)
             return None
+        try:
+            offset = parsed.utcoffset()
+        except ValueError:
+            offset = timedelta(days=1)
+        if offset is not None and abs(offset) >= timedelta(hours=24):
+            self._lost("datetime-invalid", field, "a datetime with an impossible offset", value, index, line, ext)
+            return None
         self._repair("datetime-unusual-form", field, "a datetime in a non-ISO form", value, index, line)
         if parsed.tzinfo is None:
             self._repair(
@@ -347,7 +354,10 @@ class Coercer:
         if isinstance(value, bool) or value is None:
             number = None if value is None else float("nan")
         elif isinstance(value, int | float):
-            number = float(value)
+            try:
+                number = float(value)
+            except OverflowError:
+                number = float("nan")
         elif isinstance(value, str):
             text = value.strip()
             if not text or (not self.textual and text.lower() == "null"):

@@ -137,8 +137,9 @@ def decode(data: bytes, repairs: Repairs, *, exact: bool) -> Any:
         )
         text = data.decode("cp1252", errors="replace")
     hook = _pairs_hook(repairs)
+    finite = _finite_float(repairs)
     try:
-        return json.loads(text, object_pairs_hook=hook, parse_constant=_reject_constant)
+        return json.loads(text, object_pairs_hook=hook, parse_constant=_reject_constant, parse_float=finite)
     except RecursionError:
         msg = "JSON nested too deeply"
         raise UnsafeDocumentError(msg, format=FORMAT) from None
@@ -176,7 +177,7 @@ def decode(data: bytes, repairs: Repairs, *, exact: bool) -> Any:
     if candidate is text:
         raise _decode_error(first_error) from None
     try:
-        return json.loads(candidate, object_pairs_hook=hook, parse_constant=_reject_constant)
+        return json.loads(candidate, object_pairs_hook=hook, parse_constant=_reject_constant, parse_float=finite)
     except json.JSONDecodeError:
         raise _decode_error(first_error) from None
 
@@ -204,6 +205,33 @@ def _build_all(build: Callable[[Any, int], Any], records: list[Any]) -> tuple[An
         return tuple([build(record, index) for index, record in enumerate(records)])
 
 
+def _finite_float(repairs: Repairs) -> Callable[[str], float | str]:
+    """A ``parse_float`` that keeps a number too large for a float as its text (and reports it)."""
+
+    def parse(text: str) -> float | str:
+        number = float(text)
+        if number in (_INFINITY, -_INFINITY):
+            repairs.repair(
+                "number-overflow",
+                "document",
+                "a number too large for a float, kept as its text",
+                path=None,
+                example=text,
+            )
+            return text
+        return number
+
+    return parse
+
+
+_INFINITY = float("inf")
+
+
+def _same_json(left: object, right: object) -> bool:
+    """Equal as JSON values (``true`` is not ``1``, ``[1]`` is not ``[true]``)."""
+    return json.dumps(left) == json.dumps(right)
+
+
 def _empty(value: object) -> bool:
     return value is None or (isinstance(value, str) and value in {"", "null"})
 
@@ -226,7 +254,7 @@ def _pairs_hook(repairs: Repairs) -> Callable[[list[tuple[str, Any]]], dict[str,
                 result[key] = value
                 continue
             kept = result[key]
-            if _empty(value) or value == kept:
+            if _empty(value) or _same_json(value, kept):
                 detail = "a key given twice in one object; the empty or equal repeat dropped"
             elif _empty(kept):
                 result[key] = value
@@ -257,12 +285,15 @@ def _unwrap(value: Any, repairs: Repairs) -> tuple[Any, DocumentKind | None, dic
             detail = f"the document inside a {key!r} root key (Parker style)"
             repairs.repair("root-wrapper", "document", detail, path="$", example=key)
             return value[key], _WRAPPERS[key], {}
+    canonical = [key for key in _CANONICAL_ROOTS if isinstance(value.get(key), list)]
+    if len(canonical) == 1:  # georeport's own carrier of root extensions: no repair
+        key = canonical[0]
+        return value[key], _WRAPPERS[key], {name: item for name, item in value.items() if name != key}
     lists = [key for key, item in value.items() if isinstance(item, list) and key in _WRAPPERS]
     if len(lists) == 1 and not (_DISCOVERY_KEYS & value.keys()) and "attributes" not in value:
         key = lists[0]
-        if key not in _CANONICAL_ROOTS:  # georeport's own carrier of root extensions is no repair
-            detail = f"the list inside a wrapper object's {key!r}"
-            repairs.repair("vendor-wrapper", "document", detail, path="$", example=key)
+        detail = f"the list inside a wrapper object's {key!r}"
+        repairs.repair("vendor-wrapper", "document", detail, path="$", example=key)
         rest = {name: item for name, item in value.items() if name != key}
         return value[key], _WRAPPERS[key], rest
     return value, None, {}

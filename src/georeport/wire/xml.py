@@ -30,10 +30,10 @@ from georeport.models import (
     ServiceRequestList,
     TokenList,
 )
-from georeport.wire._common import PrefixedReader, gc_paused, kind_of_request_records
-from georeport.wire._records import REQUEST_FIELDS, RecordBuilder
+from georeport.wire._common import PrefixedReader, gc_paused, kind_of_request_records, read_head
+from georeport.wire._records import ERROR_FIELDS, RECEIPT_FIELDS, REQUEST_FIELDS, SERVICE_FIELDS, RecordBuilder
 from georeport.wire._repairs import Repairs
-from georeport.wire._tree import ElementList, element_value, escape_text, local_name, write_value
+from georeport.wire._tree import ElementList, child_key, element_value, escape_text, local_name, write_value
 from georeport.wire._values import format_datetime, format_float
 
 __all__ = ["from_xml", "iter_xml_requests", "to_xml"]
@@ -41,6 +41,13 @@ __all__ = ["from_xml", "iter_xml_requests", "to_xml"]
 FORMAT: Final = "xml"
 _DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 _REQUEST_KEYS = frozenset(REQUEST_FIELDS)
+_REQUEST_OR_REPLY_KEYS = _REQUEST_KEYS | frozenset(RECEIPT_FIELDS)
+_KNOWN = {
+    DocumentKind.SERVICES: frozenset(SERVICE_FIELDS),
+    DocumentKind.ERRORS: frozenset(ERROR_FIELDS),
+    DocumentKind.SERVICE_DEFINITION: frozenset(("service_code",)),
+    DocumentKind.DISCOVERY: frozenset(("changeset", "contact", "key_service")),
+}
 _ROOT_KINDS: dict[str, DocumentKind | None] = {
     "services": DocumentKind.SERVICES,
     "service_definition": DocumentKind.SERVICE_DEFINITION,
@@ -169,8 +176,8 @@ def _parse(data: bytes, repairs: Repairs) -> etree._Element:
 
 
 # --- reading ---------------------------------------------------------------------------
-def element_fields(element: etree._Element) -> dict[str, Any]:
-    """An element's children as a dict: standard leaves as raw text, the rest as trees."""
+def element_fields(element: etree._Element, known: frozenset[str] = _REQUEST_KEYS) -> dict[str, Any]:
+    """An element's children as a dict: the ``known`` fields' leaves as raw text, the rest as trees."""
     fields: dict[str, Any] = {}
     for child in element:
         key = child.tag
@@ -178,9 +185,9 @@ def element_fields(element: etree._Element) -> dict[str, Any]:
             continue
         if key[0] == "{":
             key = local_name(key)
-        if len(child) or key not in _REQUEST_KEYS:
+        if len(child) or key not in known:
             if key == "_":
-                key = child.get("key", "_")
+                key = child_key(child)
             value = element_value(child)
         else:
             value = child.text
@@ -250,24 +257,23 @@ def from_xml(
     if found is DocumentKind.DISCOVERY or wanted is DocumentKind.DISCOVERY:
         return _discovery(root, builder, repairs, emit=emit)
     if found is DocumentKind.ERRORS and root_name == "error":
-        value = element_fields(root) if len(root) else (root.text or "")
+        value = element_fields(root, _KNOWN[DocumentKind.ERRORS]) if len(root) else (root.text or "")
         error = builder.error(value, 0, _line(root))
         return ErrorList((error,), {}, repairs.finish(emit=emit))
     record_tag = {DocumentKind.SERVICES: "service", DocumentKind.ERRORS: "error"}.get(found, "request")  # type: ignore[arg-type]
+    known = _KNOWN.get(found, _REQUEST_OR_REPLY_KEYS)  # type: ignore[arg-type]
+    any_child_is_a_record = root_name == "error_messages"  # Klarschiff names its children freely
     rows: list[tuple[dict[str, Any], int | None]] = []
     extensions: dict[str, Any] = {}
     for element in root:
-        tag = element.tag
-        if not isinstance(tag, str):
-            continue
-        name = local_name(tag)
-        if name != record_tag and found is not DocumentKind.ERRORS:
-            extensions[name] = element_value(element)
+        name = local_name(element.tag)
+        if name != record_tag and not any_child_is_a_record:
+            extensions[child_key(element)] = element_value(element)
             continue
         if len(element) == 0 and found is DocumentKind.ERRORS:
             rows.append(({"description": element.text}, _line(element)))
             continue
-        rows.append((element_fields(element), _line(element)))
+        rows.append((element_fields(element, known), _line(element)))
     kind_found = wanted or found or kind_of_request_records(row for row, _ in rows)
     return _build_list(kind_found, rows, extensions, builder, repairs, emit=emit)
 
@@ -307,7 +313,7 @@ def _build_list(  # noqa: PLR0913 - the document's parts and how to report
 
 
 def _definition(root: etree._Element, builder: RecordBuilder, repairs: Repairs, *, emit: bool) -> ServiceDefinition:
-    fields = element_fields(root)
+    fields = element_fields(root, _KNOWN[DocumentKind.SERVICE_DEFINITION])
     lines = [_line(element) for element in root.iter("{*}attribute")]
     definition = builder.definition(fields, line=_line(root), item_lines=lines)
     return ServiceDefinition(
@@ -316,7 +322,7 @@ def _definition(root: etree._Element, builder: RecordBuilder, repairs: Repairs, 
 
 
 def _discovery(root: etree._Element, builder: RecordBuilder, repairs: Repairs, *, emit: bool) -> Discovery:
-    fields = element_fields(root)
+    fields = element_fields(root, _KNOWN[DocumentKind.DISCOVERY])
     lines = [_line(element) for element in root.iter("{*}endpoint")]
     found = builder.discovery(fields, line=_line(root), item_lines=lines)
     return Discovery(
@@ -327,7 +333,7 @@ def _discovery(root: etree._Element, builder: RecordBuilder, repairs: Repairs, *
 # --- streaming -------------------------------------------------------------------------
 def iter_xml_requests(stream: IO[bytes], builder: RecordBuilder) -> Iterator[ServiceRequest]:
     """Service requests from an XML stream, one ``<request>`` at a time, in constant memory."""
-    head = stream.read(65536)
+    head = read_head(stream, 65536)
     stripped = head.lstrip(b" \t\r\n")
     if stripped.startswith(b"<?xml") and len(stripped) != len(head):
         builder.repairs.repair(
