@@ -12,7 +12,11 @@ limits they respect (see the brief in ``docs/`` and the readers' docstrings):
 * ``extensions`` hold JSON-like values; their keys are not the model's
   standard field names, not a dialect alias the lenient reader would map onto
   a standard field, and do not end with ``_original`` (kept for repairs);
-  inside extensions ``""`` is allowed (XML writes it ``type="string"``).
+  inside extensions ``""`` is allowed (XML writes it ``type="string"``);
+* a list document's root extensions hold no list under another root's key
+  (``service_requests``, ``services``, ``errors``): JSON writes them beside
+  the records' list, and a wrapper object with two of those lists is no
+  longer one document's carrier, so it is not unwrapped.
 
 Curated real-world values are mixed with generated ones, as packaging's
 property strategies do, so that shrunk failures read like real documents.
@@ -25,7 +29,7 @@ import functools
 import warnings
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -91,12 +95,14 @@ __all__ = [
     "texts",
     "token_lists",
     "token_receipts",
+    "whole_minute_offset",
 ]
 
 # --- text ---------------------------------------------------------------------------------
 _CONTROLS = [chr(code) for code in (*range(0x20), *range(0x7F, 0xA0)) if chr(code) not in "\t\n\r"]
+_SURROGATES: tuple[Literal["Cs"]] = ("Cs",)
 XML_SAFE_CHARACTERS = st.characters(
-    codec="utf-8", exclude_categories=("Cs",), exclude_characters=[*_CONTROLS, "\ufffe", "\uffff"]
+    codec="utf-8", exclude_categories=_SURROGATES, exclude_characters=[*_CONTROLS, "\ufffe", "\uffff"]
 )
 """Any character XML 1.0 can carry: no controls but tab/LF/CR, no surrogates, no U+FFFE/U+FFFF."""
 
@@ -125,6 +131,12 @@ CURATED_TEXTS = (
     "<b>bold</b>",
     "&amp;",
     "x",
+    # longer than the JSON stream reader's 64-character look-back, with escapes JSON writes
+    (
+        "Large pothole in the right-hand lane, about 2 ft across and 6 in deep; "
+        'cars swerve into the bike lane to avoid it. Reported before ("#638344") \\ still there.\n'
+        "Nearest address: 418 Harbor St, between the bus stop and the hydrant. Ünïcödé ✓ 🚧 " * 2
+    ).strip(),
 )
 
 
@@ -183,7 +195,7 @@ fixed_offsets = st.integers(-14 * 60, 14 * 60).map(lambda minutes: timezone(time
 zones: st.SearchStrategy[tzinfo] = st.one_of(st.just(UTC), fixed_offsets, st.sampled_from(DST_ZONES))
 
 
-def _whole_minute_offset(value: datetime) -> bool:
+def whole_minute_offset(value: datetime) -> bool:
     offset = value.utcoffset()
     return offset is not None and offset % timedelta(minutes=1) == timedelta(0)
 
@@ -203,7 +215,7 @@ def aware_datetimes(*, whole_minutes: bool = True, unambiguous: bool = True) -> 
     """
     strategy = st.datetimes(_MIN_DATETIME, _MAX_DATETIME, timezones=zones, allow_imaginary=not unambiguous)
     if whole_minutes:
-        strategy = strategy.filter(_whole_minute_offset)
+        strategy = strategy.filter(whole_minute_offset)
     if unambiguous:
         strategy = strategy.filter(_unambiguous)
     return strategy
@@ -273,7 +285,7 @@ json_scalars = st.one_of(
 
 
 @functools.cache
-def json_values(max_leaves: int = 8) -> st.SearchStrategy[Any]:
+def json_values(max_leaves: int = 5) -> st.SearchStrategy[Any]:
     """JSON-like values: what ``extensions`` hold (finite floats, 64-bit integers)."""
     return st.recursive(
         json_scalars,
@@ -285,7 +297,7 @@ def json_values(max_leaves: int = 8) -> st.SearchStrategy[Any]:
     )
 
 
-def extensions(excluded: Iterable[str] = (), max_size: int = 3) -> st.SearchStrategy[dict[str, Any]]:
+def extensions(excluded: Iterable[str] = (), max_size: int = 2) -> st.SearchStrategy[dict[str, Any]]:
     """An ``extensions`` mapping whose keys avoid ``excluded``."""
     return _extensions(frozenset(excluded), max_size)
 
@@ -480,15 +492,23 @@ ROOT_RESERVED: dict[DocumentKind, frozenset[str]] = {
 }
 
 
+JSON_ROOT_KEYS = frozenset(("service_requests", "services", "errors"))
+"""The keys of georeport's JSON carrier of root extensions: only one of them may hold a list."""
+
+
+def _one_root_list(extensions: dict[str, Any]) -> bool:
+    return not any(key in JSON_ROOT_KEYS and isinstance(value, list) for key, value in extensions.items())
+
+
 def root_extensions(kind: DocumentKind, *, allowed: bool) -> st.SearchStrategy[dict[str, Any]]:
     """The unknown keys of a list document's root (written in a JSON wrapper object)."""
     if not allowed:
         return st.just({})
-    return extensions(ROOT_RESERVED[kind], 2)
+    return extensions(ROOT_RESERVED[kind], 2).filter(_one_root_list)
 
 
 def request_lists(
-    *, complete: bool = False, root_extras: bool = True, max_size: int = 4
+    *, complete: bool = False, root_extras: bool = True, max_size: int = 3
 ) -> st.SearchStrategy[ServiceRequestList]:
     """A ``GET requests`` document."""
     return st.builds(
@@ -502,7 +522,7 @@ def service_lists(*, complete: bool = False, root_extras: bool = True) -> st.Sea
     """A ``GET services`` document."""
     return st.builds(
         ServiceList,
-        st.lists(services(complete=complete), max_size=4),
+        st.lists(services(complete=complete), max_size=3),
         root_extensions(DocumentKind.SERVICES, allowed=root_extras),
     )
 

@@ -242,7 +242,7 @@ def decode_pairs(
         FormSyntaxError: more than ``max_fields`` pairs (413), or bytes that
             are not text in ``charset`` (400).
     """
-    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
     chunks = [chunk for chunk in raw.split(b"&") if chunk]
     if len(chunks) > max_fields:
         raise FormSyntaxError("body", f"{len(chunks)} parameters", f"at most {max_fields} parameters", 413)

@@ -18,7 +18,7 @@ from typing import IO, Any, Final
 from georeport.errors import ParseError, UnsafeDocumentError
 from georeport.models import ServiceRequest
 from georeport.wire._records import RecordBuilder, count_keys
-from georeport.wire.json import _pairs_hook, _repair_numbers
+from georeport.wire.json import _finite_float, _pairs_hook, _reject_constant, _repair_numbers
 
 __all__ = ["iter_json_requests"]
 
@@ -79,8 +79,11 @@ class _Buffer:
 def iter_json_requests(stream: IO[bytes], builder: RecordBuilder) -> Iterator[ServiceRequest]:
     """Service requests from a JSON stream, in constant memory."""
     buffer = _Buffer(stream)
-    decoder = json.JSONDecoder()
-    exact = json.JSONDecoder(object_pairs_hook=_pairs_hook(builder.repairs))
+    finite = _finite_float(builder.repairs)
+    decoder = json.JSONDecoder(parse_float=finite, parse_constant=_reject_constant)
+    exact = json.JSONDecoder(
+        object_pairs_hook=_pairs_hook(builder.repairs), parse_float=finite, parse_constant=_reject_constant
+    )
     index = 0
     depth_in_array = False
     wrapped = False
@@ -195,6 +198,8 @@ def _next_value(
             line = buffer.line_at(start)
             msg = f"not valid JSON in the record starting at line {line}: {error.msg}"
             raise ParseError(msg, format=FORMAT, line=line) from None
+        except ValueError as error:  # NaN or Infinity, refused by parse_constant
+            raise ParseError(str(error), format=FORMAT, line=buffer.line_at(start)) from None
         line = buffer.line_at(start)
         # Duplicate keys: the text's key count and the decoded one disagree.
         if isinstance(value, dict | list) and _keys_in_span(buffer.text, start, end) != count_keys(value):

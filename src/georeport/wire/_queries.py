@@ -186,7 +186,7 @@ class RequestsQuery(Query):
         >>> parse_requests_query("status=pending")
         Traceback (most recent call last):
         ...
-        georeport.wire._forms.InvalidParametersError: 1 invalid parameter(s), answer with HTTP 400:
+        georeport.wire.params.InvalidParametersError: 1 invalid parameter(s), answer with HTTP 400:
           - 'status' must be 'open' or 'closed' (got 'pending')
     """
 
@@ -416,7 +416,7 @@ class _Reader:
         if self.problems:
             raise InvalidParametersError(self.problems)
         for repair in self.repairs:
-            warnings.warn(repair, stacklevel=4)
+            warnings.warn(repair, stacklevel=3)
         return tuple(self.repairs)
 
 

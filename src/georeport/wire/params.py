@@ -89,6 +89,21 @@ __all__ = [
 
 Format = Literal["xml", "json"]
 
+# The names defined in the private modules are public here: say so, for tracebacks, docs and pickles.
+for _name in (
+    "BoundingBox",
+    "Dialect",
+    "InvalidParametersError",
+    "MediaPart",
+    "ParameterError",
+    "Query",
+    "RequestsQuery",
+):
+    globals()[_name].__module__ = __name__
+for _name in ("build_query", "http_status", "parse_query", "parse_requests_query"):
+    globals()[_name].__module__ = __name__
+del _name
+
 
 # --- paths --------------------------------------------------------------------------------------
 class Method(StrEnum):
@@ -198,8 +213,8 @@ def route(path: str, *, http_method: str = "GET", base_path: str = "") -> Route:
         >>> route("/v2/services.html", base_path="/v2")
         Traceback (most recent call last):
         ...
-        georeport.wire._forms.InvalidParametersError: 1 invalid parameter(s), answer with HTTP 404:
-          - 'path' must end in .xml or .json (got '/v2/services.html')
+        georeport.wire.params.InvalidParametersError: 1 invalid parameter(s), answer with HTTP 404:
+          - 'path' must be a path ending in .xml or .json (got '/v2/services.html')
     """
     raw = path.split("?", 1)[0]
     base = base_path.strip("/")
@@ -209,7 +224,7 @@ def route(path: str, *, http_method: str = "GET", base_path: str = "") -> Route:
     rest = raw[len(base) :].lstrip("/")
     fmt: Format | None = "xml" if rest.lower().endswith(".xml") else "json" if rest.lower().endswith(".json") else None
     if fmt is None:
-        raise InvalidParametersError([_not_found(raw, "end in .xml or .json")])
+        raise InvalidParametersError([_not_found(raw, "a path ending in .xml or .json")])
     stem = rest[: -len(fmt) - 1]
     head, slash, tail = stem.partition("/")
     method = _COLLECTIONS.get("requests" if head == "request" else head) if slash else _RESOURCES.get(head)
@@ -331,7 +346,7 @@ def parse_post(  # noqa: PLR0913 - the limits are the point
     repeated). Parameters in ``query`` (the URL's query string) are read with
     the body's, as servers that take the api_key in the URL do. Empty values
     are absent ones. A multipart part is a file when it has a filename or
-    is named ``media``/``media[]``; an empty file input (no name, no bytes)
+    is named ``media``/``media[]``; an empty file input (no filename, no bytes)
     is skipped.
 
     Args:
@@ -412,6 +427,7 @@ def _read_body(  # noqa: PLR0913
         problem = ParameterError("Content-Type", content_type, f"{_FORM} or {_MULTIPART}", status_hint=415)
         raise InvalidParametersError([problem])
     try:
+        query = query[1:] if query[:1] in ("?", b"?") else query
         pairs = decode_pairs(query, max_fields=max_fields) if query else []
         if media_type == _MULTIPART:
             return _multipart(body, params.get("boundary"), pairs, max_parts)

@@ -41,7 +41,8 @@ __all__ = ["from_xml", "iter_xml_requests", "to_xml"]
 FORMAT: Final = "xml"
 _DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 _REQUEST_KEYS = frozenset(REQUEST_FIELDS)
-_REQUEST_OR_REPLY_KEYS = _REQUEST_KEYS | frozenset(RECEIPT_FIELDS)
+_REPLY_KEYS = frozenset(RECEIPT_FIELDS)
+_REQUEST_OR_REPLY_KEYS = _REQUEST_KEYS | _REPLY_KEYS
 _KNOWN = {
     DocumentKind.SERVICES: frozenset(SERVICE_FIELDS),
     DocumentKind.ERRORS: frozenset(ERROR_FIELDS),
@@ -264,6 +265,7 @@ def from_xml(
     known = _KNOWN.get(found, _REQUEST_OR_REPLY_KEYS)  # type: ignore[arg-type]
     any_child_is_a_record = root_name == "error_messages"  # Klarschiff names its children freely
     rows: list[tuple[dict[str, Any], int | None]] = []
+    records: list[etree._Element] = []
     extensions: dict[str, Any] = {}
     for element in root:
         name = local_name(element.tag)
@@ -274,7 +276,12 @@ def from_xml(
             rows.append(({"description": element.text}, _line(element)))
             continue
         rows.append((element_fields(element, known), _line(element)))
+        records.append(element)
     kind_found = wanted or found or kind_of_request_records(row for row, _ in rows)
+    if kind_found in (DocumentKind.RECEIPTS, DocumentKind.TOKENS):
+        # Read again with the reply's own fields: an extension named like a request
+        # field (say "lat") keeps its type hint. Replies are a record or two.
+        rows = [(element_fields(element, _REPLY_KEYS), _line(element)) for element in records]
     return _build_list(kind_found, rows, extensions, builder, repairs, emit=emit)
 
 
