@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import DATA, corpus_root
 
 import georeport
 from georeport import Discovery, DocumentKind, RecordList, ServiceDefinition
+from tests.conftest import DATA, corpus_root
 
 FACTS: dict[str, dict[str, Any]] = json.loads((DATA / "facts.json").read_text(encoding="utf-8"))
 DOCUMENT_KINDS = {

@@ -11,14 +11,6 @@ import attrs
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from tests.strategies import (
-    CURATED_TEXTS,
-    aware_datetimes,
-    extensions,
-    identifiers,
-    request_submissions,
-    service_requests,
-)
 
 from georeport import (
     Datatype,
@@ -31,6 +23,14 @@ from georeport import (
     ServiceType,
     Status,
     ValidationError,
+)
+from tests.strategies import (
+    CURATED_TEXTS,
+    aware_datetimes,
+    extensions,
+    identifiers,
+    request_submissions,
+    service_requests,
 )
 
 DATETIME_FIELDS = ("requested_datetime", "updated_datetime", "expected_datetime")

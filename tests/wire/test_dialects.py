@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from tests.conftest import DATA
 
 import georeport
 from georeport import ServiceRequestList, Status
+from tests.conftest import DATA
 
 AUTHORED = DATA / "authored"
 

@@ -53,7 +53,11 @@ def documents(kind: type) -> list[Path]:
 def test_requests_json_output_validates(path: Path) -> None:
     validator = jsonschema.Draft4Validator(schema("request.schema.json"))
     document = quietly(path)
-    complete = [request for request in document if request.service_request_id and request.status and request.service_code and request.requested_datetime]  # type: ignore[union-attr]
+    complete = [
+        request
+        for request in document
+        if request.service_request_id and request.status and request.service_code and request.requested_datetime
+    ]  # type: ignore[union-attr]
     if not complete:
         pytest.skip("no record carries the four fields the schema requires")
     for record in json.loads(georeport.dump(georeport.ServiceRequestList(complete), "json")):

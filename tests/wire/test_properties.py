@@ -22,21 +22,6 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from tests.strategies import (
-    aware_datetimes,
-    discoveries,
-    documents,
-    error_lists,
-    json_values,
-    kind_of,
-    receipt_lists,
-    request_lists,
-    service_definitions,
-    service_lists,
-    texts,
-    token_lists,
-    whole_minute_offset,
-)
 
 import georeport
 from georeport import (
@@ -59,6 +44,21 @@ from georeport import (
     ValidationError,
 )
 from georeport.wire import Format
+from tests.strategies import (
+    aware_datetimes,
+    discoveries,
+    documents,
+    error_lists,
+    json_values,
+    kind_of,
+    receipt_lists,
+    request_lists,
+    service_definitions,
+    service_lists,
+    texts,
+    token_lists,
+    whole_minute_offset,
+)
 
 FORMATS: tuple[Format, ...] = ("xml", "json")
 SLOW = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])

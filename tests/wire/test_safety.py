@@ -7,9 +7,9 @@ import time
 import warnings
 
 import pytest
-from tests.conftest import DATA
 
 import georeport
+from tests.conftest import DATA
 
 AUTHORED = DATA / "authored"
 
