@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
+
 import georeport
 
 
 def test_all_is_sorted_and_complete() -> None:
-    public = {name for name in dir(georeport) if not name.startswith("_")} - {
-        "cli",
-        "errors",
-        "models",
-        "wire",
-        "samples",
+    public = {
+        name for name in dir(georeport) if not name.startswith("_") and not inspect.ismodule(getattr(georeport, name))
     }
     assert sorted(georeport.__all__) == georeport.__all__
     assert set(georeport.__all__) - {"__version__"} == public

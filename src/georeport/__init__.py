@@ -1,7 +1,7 @@
 """georeport: typed Open311 GeoReport v2 documents, read and written exactly.
 
-The facade: models, errors, and the ``load``/``dump``/``iter_requests``
-entry points. See ``docs/`` for the guides.
+The facade: models, errors, the ``load``/``dump``/``iter_requests`` entry
+points, and the case lifecycle. See ``docs/`` for the guides.
 """
 
 from georeport._version import __version__
@@ -12,10 +12,13 @@ from georeport.errors import (
     InvalidDocumentError,
     LossyConversionWarning,
     ParseError,
+    TransitionError,
     UnknownDocumentError,
     UnsafeDocumentError,
     ValidationError,
+    WorkflowError,
 )
+from georeport.lifecycle import Case, Channel, ClosureReason, Workflow, default_workflow
 from georeport.models import (
     AttributeValue,
     Datatype,
@@ -45,6 +48,9 @@ from georeport.wire import RequestReader, dump, iter_requests, load
 
 __all__ = [
     "AttributeValue",
+    "Case",
+    "Channel",
+    "ClosureReason",
     "Datatype",
     "DialectWarning",
     "Discovery",
@@ -74,10 +80,14 @@ __all__ = [
     "SubmissionReceipt",
     "TokenList",
     "TokenReceipt",
+    "TransitionError",
     "UnknownDocumentError",
     "UnsafeDocumentError",
     "ValidationError",
+    "Workflow",
+    "WorkflowError",
     "__version__",
+    "default_workflow",
     "dump",
     "iter_requests",
     "load",

@@ -12,7 +12,11 @@ georeport surfaces as anything else.
     │   └── InvalidDocumentError           every problem strict mode found,
     │                                      also an ExceptionGroup of ParseError
     ├── ValidationError (ValueError)      .field .value .expected      bad value
-    └── UnknownDocumentError (ValueError) the kind of document cannot be told
+    ├── UnknownDocumentError (ValueError) the kind of document cannot be told
+    ├── WorkflowError (ValueError)        .reason .state .path .line   a workflow declaration is wrong
+    │                                     .problems
+    └── TransitionError                   .event .state .to_state      an event cannot happen now
+                                          .allowed
 
     GeoReportWarning (UserWarning)
     ├── DialectWarning                     a lenient parser repaired something
@@ -34,9 +38,11 @@ __all__ = [
     "InvalidDocumentError",
     "LossyConversionWarning",
     "ParseError",
+    "TransitionError",
     "UnknownDocumentError",
     "UnsafeDocumentError",
     "ValidationError",
+    "WorkflowError",
 ]
 
 
@@ -171,6 +177,110 @@ class ValidationError(GeoReportError, ValueError):
 
 class UnknownDocumentError(GeoReportError, ValueError):
     """The kind of a document (services, requests, ...) cannot be told; pass ``kind=``."""
+
+
+def _render_path(keys: Sequence[str | int]) -> str:
+    """Render keys as ``states.closed.to[1]``; a key that is not a plain name is quoted."""
+    text = ""
+    for key in keys:
+        if isinstance(key, int):
+            text += f"[{key}]"
+        else:
+            part = key if key.isidentifier() else repr(key)
+            text += f".{part}" if text else part
+    return text
+
+
+class WorkflowError(GeoReportError, ValueError):
+    """A workflow declaration is wrong: a state, a transition or the file's syntax.
+
+    Every problem found is reported at once: ``problems`` holds one
+    ``WorkflowError`` per problem (just ``(self,)`` when there is one), and
+    the attributes of the error repeat those of the first problem.
+
+    Attributes:
+        reason: what is wrong, without the location.
+        state: the state concerned, when there is one.
+        path: where in the declaration, as ``states.closed.to[1]``.
+        keys: the same place as a tuple of keys and indexes, ``("states", "closed", "to", 1)``.
+        line: the 1-based line in the text given, when it can be told.
+        problems: every problem found, each a ``WorkflowError``.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        state: str | None = None,
+        keys: Sequence[str | int] = (),
+        line: int | None = None,
+    ) -> None:
+        self.reason = reason
+        self.state = state
+        self.keys = tuple(keys)
+        self.path = _render_path(self.keys) or None
+        self.line = line
+        self.problems: tuple[WorkflowError, ...] = (self,)
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        where = [f"line {self.line}"] if self.line is not None else []
+        if self.state is not None:
+            where.append(f"state {self.state!r}")
+        head = f"{self.path}: {self.reason}" if self.path else self.reason
+        return f"{head} ({', '.join(where)})" if where else head
+
+    def at_line(self, line: int | None) -> Self:
+        """The same problem with its line number (used by the text readers)."""
+        return type(self)(self.reason, state=self.state, keys=self.keys, line=line)
+
+    @classmethod
+    def of(cls, problems: Sequence[WorkflowError]) -> WorkflowError:
+        """One error standing for ``problems`` (at least one), listing them all in its message."""
+        if len(problems) == 1:
+            return problems[0]
+        first = problems[0]
+        error = cls(first.reason, state=first.state, keys=first.keys, line=first.line)
+        error.problems = tuple(problems)
+        lines = [f"invalid workflow: {len(problems)} problems"]
+        lines += [f"  - {problem}" for problem in problems]
+        error.args = ("\n".join(lines),)
+        return error
+
+
+class TransitionError(GeoReportError):
+    """An event cannot be applied to a case in its current state; the case is unchanged.
+
+    Raised for a move the workflow does not allow, an event of the wrong kind
+    for its move (a ``Closed`` into a referral state), an event that does not
+    start where the case is, and an event earlier than the last one.
+
+    Attributes:
+        event: the event refused.
+        state: the state the case is in.
+        to_state: the state the event wanted to reach.
+        allowed: the states the case may move to from ``state``, in declaration order.
+        reason: what is wrong, in words.
+    """
+
+    status_hint = 409
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        event: object,
+        state: str,
+        to_state: str | None,
+        allowed: Sequence[str],
+    ) -> None:
+        self.reason = reason
+        self.event = event
+        self.state = state
+        self.to_state = to_state
+        self.allowed = tuple(allowed)
+        choices = ", ".join(repr(name) for name in self.allowed) or "none (a final state)"
+        super().__init__(f"{reason}; allowed from {state!r}: {choices}")
 
 
 class GeoReportWarning(UserWarning):
