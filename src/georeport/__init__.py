@@ -1,10 +1,11 @@
 """georeport: typed Open311 GeoReport v2 documents, read and written exactly.
 
 The facade: models, errors, the ``load``/``dump``/``iter_requests`` entry
-points, and the case lifecycle. See ``docs/`` for the guides.
+points, the service catalog, HTTP parameters, and the case lifecycle. See ``docs/`` for the guides.
 """
 
 from georeport._version import __version__
+from georeport.catalog import AttributeValueError, Catalog, MissingDefinitionError
 from georeport.errors import (
     DialectWarning,
     GeoReportError,
@@ -45,10 +46,13 @@ from georeport.models import (
     TokenReceipt,
 )
 from georeport.wire import RequestReader, dump, iter_requests, load
+from georeport.wire.params import InvalidParametersError, ParameterError
 
 __all__ = [
     "AttributeValue",
+    "AttributeValueError",
     "Case",
+    "Catalog",
     "Channel",
     "ClosureReason",
     "Datatype",
@@ -63,7 +67,10 @@ __all__ = [
     "GeoReportError",
     "GeoReportWarning",
     "InvalidDocumentError",
+    "InvalidParametersError",
     "LossyConversionWarning",
+    "MissingDefinitionError",
+    "ParameterError",
     "ParseError",
     "ReceiptList",
     "RecordList",

@@ -12,6 +12,9 @@ georeport surfaces as anything else.
     │   └── InvalidDocumentError           every problem strict mode found,
     │                                      also an ExceptionGroup of ParseError
     ├── ValidationError (ValueError)      .field .value .expected      bad value
+    │   ├── ParameterError                .status_hint .description    an HTTP parameter (georeport.wire.params;
+    │   │                                 InvalidParametersError groups them)
+    │   └── AttributeValueError           .attribute_code               a submission's answer (georeport.catalog)
     ├── UnknownDocumentError (ValueError) the kind of document cannot be told
     ├── WorkflowError (ValueError)        .reason .state .path .line   a workflow declaration is wrong
     │                                     .problems

@@ -151,6 +151,7 @@ def http_status(errors: Iterable[Error]) -> int:
     415 and 405; anything else is the standard's 400.
 
     Examples:
+        >>> from georeport import Error
         >>> http_status([Error("400", "bad email"), Error("404", "no such service")])
         404
         >>> http_status([])
@@ -236,7 +237,7 @@ def decode_pairs(
     """The ``name=value`` pairs of a query string or urlencoded body, in order.
 
     Brackets and every other byte may be percent-encoded or not; a pair
-    without ``=`` has an empty value.
+    without ``=`` has an empty value; a pair without a name is skipped.
 
     Raises:
         FormSyntaxError: more than ``max_fields`` pairs (413), or bytes that
@@ -262,7 +263,8 @@ def decode_pairs(
             text = value_bytes.decode(charset)
         except UnicodeDecodeError:
             raise FormSyntaxError(key, value_bytes, f"text in {charset}") from None
-        pairs.append((key, text))
+        if key:
+            pairs.append((key, text))
     return pairs
 
 

@@ -42,7 +42,6 @@ FORMAT: Final = "xml"
 _DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 _REQUEST_KEYS = frozenset(REQUEST_FIELDS)
 _REPLY_KEYS = frozenset(RECEIPT_FIELDS)
-_REQUEST_OR_REPLY_KEYS = _REQUEST_KEYS | _REPLY_KEYS
 _KNOWN = {
     DocumentKind.SERVICES: frozenset(SERVICE_FIELDS),
     DocumentKind.ERRORS: frozenset(ERROR_FIELDS),
@@ -262,7 +261,7 @@ def from_xml(
         error = builder.error(value, 0, _line(root))
         return ErrorList((error,), {}, repairs.finish(emit=emit))
     record_tag = {DocumentKind.SERVICES: "service", DocumentKind.ERRORS: "error"}.get(found, "request")  # type: ignore[arg-type]
-    known = _KNOWN.get(found, _REQUEST_OR_REPLY_KEYS)  # type: ignore[arg-type]
+    known = _KNOWN.get(found, _REQUEST_KEYS)  # type: ignore[arg-type]
     any_child_is_a_record = root_name == "error_messages"  # Klarschiff names its children freely
     rows: list[tuple[dict[str, Any], int | None]] = []
     records: list[etree._Element] = []
