@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         for table in found:
             table.print()
         tables.extend(found)
-    print(f"## Targets ({time.perf_counter() - start:,.0f} s in all)")
+    print(f"## Targets ({time.perf_counter() - start:,.1f} s in all)")
     for table in tables:
         for line in table.verdicts():
             print(line)

@@ -5,7 +5,7 @@
     python -m benchmarks._child load PATH FORMAT     # georeport.load(PATH), whole document
 
 Each prints one JSON line: records, seconds (the work alone, perf_counter)
-and its own ru_maxrss.
+and its own peak RSS (``_harness.peak_rss``).
 """
 
 from __future__ import annotations

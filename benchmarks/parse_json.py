@@ -9,6 +9,11 @@ Parse, on one generated array of ``--n`` requests:
 * hand-written typed: ``orjson.loads`` + ``datetime.fromisoformat`` +
   ``ServiceRequest(**d)`` (the public, validating constructor; no repairs,
   no duplicate-key check): what a user would write without the library;
+* cattrs: ``orjson.loads`` + ``cattrs.preconf.orjson`` structuring into
+  ``list[ServiceRequest]`` (cattrs is a dependency already);
+* msgspec, when installed: ``msgspec.json.decode`` into a ``list`` of a
+  ``msgspec.Struct`` with the 17 fields typed (datetimes parsed in C); typed,
+  but not our models: the limit of a typed decoder;
 * ``georeport.load(data, format="json")`` -> ``ServiceRequestList``.
   Target: at least 0.4x the rate of ``orjson.loads``.
 
@@ -24,6 +29,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
+from cattrs.preconf.orjson import make_converter
 
 import georeport
 from benchmarks import _data
@@ -44,6 +50,35 @@ def hand_written_typed(data: bytes) -> list[georeport.ServiceRequest]:
             record[name] = fromisoformat(value) if value else None
         out.append(request(**record))
     return out
+
+
+def msgspec_decoder() -> Any:
+    """A decoder of ``list[Request]`` with the standard's 17 fields typed, or None without msgspec."""
+    try:
+        import msgspec
+    except ImportError:
+        return None
+
+    class Request(msgspec.Struct):
+        service_request_id: str | None = None
+        status: str | None = None
+        status_notes: str | None = None
+        service_name: str | None = None
+        service_code: str | None = None
+        description: str | None = None
+        agency_responsible: str | None = None
+        service_notice: str | None = None
+        requested_datetime: datetime | None = None
+        updated_datetime: datetime | None = None
+        expected_datetime: datetime | None = None
+        address: str | None = None
+        address_id: str | None = None
+        zipcode: str | None = None
+        lat: float | None = None
+        long: float | None = None
+        media_url: str | None = None
+
+    return msgspec.json.Decoder(list[Request])
 
 
 def run(n: int, repeat: int, warmup: int = 1, seed: int = 311) -> list[Table]:
@@ -73,6 +108,25 @@ def run(n: int, repeat: int, warmup: int = 1, seed: int = 311) -> list[Table]:
         nbytes=size,
         vs="orjson.loads (dicts, raw limit)",
     )
+    converter = make_converter()
+    parse.add(
+        "cattrs (orjson + preconf converter -> list[ServiceRequest])",
+        time_it(lambda: converter.structure(orjson.loads(data), list[georeport.ServiceRequest])),
+        records=n,
+        nbytes=size,
+        vs="orjson.loads (dicts, raw limit)",
+    )
+    decoder = msgspec_decoder()
+    if decoder is not None:
+        parse.add(
+            "msgspec.json.decode(list[Struct]) (typed structs, not our models)",
+            time_it(lambda: decoder.decode(data)),
+            records=n,
+            nbytes=size,
+            vs="orjson.loads (dicts, raw limit)",
+        )
+    else:
+        print("parse_json: msgspec not installed: its row is skipped (python -m pip install msgspec)", flush=True)
     parse.add(
         'georeport.load(format="json") (typed)',
         time_it(lambda: georeport.load(data, format="json")),
@@ -82,6 +136,7 @@ def run(n: int, repeat: int, warmup: int = 1, seed: int = 311) -> list[Table]:
             "orjson.loads (dicts, raw limit)",
             "json.loads (dicts)",
             "hand-written typed (orjson + fromisoformat + ServiceRequest(**d))",
+            "cattrs (orjson + preconf converter -> list[ServiceRequest])",
         ),
         target=TARGET,
     )

@@ -147,9 +147,17 @@ def make_trusted(cls: type[T]) -> Callable[..., T]:
     """
     names = [field.name for field in attrs.fields(cls)]  # type: ignore[arg-type]
     args = ", ".join(names)
-    body = "\n".join(f"    _set(self, {name!r}, {name})" for name in names)
-    source = f"def trusted({args}):\n    self = _new(_cls)\n{body}\n    return self\n"
     namespace: dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__, "_cls": cls}
+    lines = []
+    for position, name in enumerate(names):
+        slot = cls.__dict__.get(name)
+        if slot is not None and hasattr(slot, "__set__"):  # a __slots__ member: call its setter directly
+            namespace[f"_set{position}"] = slot.__set__
+            lines.append(f"    _set{position}(self, {name})")
+        else:
+            lines.append(f"    _set(self, {name!r}, {name})")
+    body = "\n".join(lines)
+    source = f"def trusted({args}):\n    self = _new(_cls)\n{body}\n    return self\n"
     exec(source, namespace)  # noqa: S102 - source built from the class's own field names
     trusted: Callable[..., T] = namespace["trusted"]
     trusted.__qualname__ = f"{cls.__qualname__}._trusted"

@@ -28,6 +28,7 @@ MAX_RECORD = 64 << 20
 """A record larger than this is refused (a hostile or broken file, not a record)."""
 
 _WS = re.compile(r"[ \t\r\n]*")
+_SPACED_QUOTE = re.compile(r'"[ \t\r\n]')
 _KEY_COLON = re.compile(r'"[ \t\r\n]*:')
 _WRAPPER = re.compile(r'\{[ \t\r\n]*"([^"\\]+)"[ \t\r\n]*:[ \t\r\n]*\[')
 _WRAPPER_LOOKAHEAD = 4096
@@ -44,6 +45,8 @@ class _Buffer:
         self.pos = 0
         self.eof = False
         self.line = 1  # line of text[0]
+        self._mark = 0  # a position in text whose line is known: _mark_line
+        self._mark_line = 1
 
     def fill(self) -> bool:
         """Read one more chunk; False at the end of the stream."""
@@ -54,6 +57,7 @@ class _Buffer:
             self.line += self.text.count("\n", 0, self.pos)
             self.text = self.text[self.pos :]
             self.pos = 0
+        self._mark, self._mark_line = 0, self.line
         try:
             self.text += self.decoder.decode(chunk, final=not chunk)
         except UnicodeDecodeError as error:
@@ -73,6 +77,11 @@ class _Buffer:
                 return ""
 
     def line_at(self, pos: int) -> int:
+        """The 1-based line of ``pos`` (records come in order: only new text is counted)."""
+        if pos >= self._mark:
+            self._mark_line += self.text.count("\n", self._mark, pos)
+            self._mark = pos
+            return self._mark_line
         return self.line + self.text.count("\n", 0, pos)
 
 
@@ -202,8 +211,12 @@ def _next_value(
             raise ParseError(str(error), format=FORMAT, line=buffer.line_at(start)) from None
         line = buffer.line_at(start)
         # Duplicate keys: the text's key count and the decoded one disagree.
-        if isinstance(value, dict | list) and _keys_in_span(buffer.text, start, end) != count_keys(value):
-            value, end = exact.raw_decode(buffer.text, start)
+        if isinstance(value, dict | list):
+            in_text = _keys_in_span(buffer.text, start, end)
+            # len(value) <= count_keys(value) <= in_text: when the text shows no more
+            # keys than the top level holds, nothing was lost and nothing is deeper.
+            if in_text != (len(value) if value.__class__ is dict else 0) and in_text != count_keys(value):
+                value, end = exact.raw_decode(buffer.text, start)
         buffer.pos = end
         return value, line
 
@@ -236,6 +249,6 @@ def _finish_wrapper(buffer: _Buffer, decoder: json.JSONDecoder) -> None:
 def _keys_in_span(text: str, start: int, end: int) -> int:
     """How many keys the text holds at least between ``start`` and ``end``."""
     count = text.count('":', start, end)
-    if any(text.find(pattern, start, end) >= 0 for pattern in ('" ', '"\t', '"\n', '"\r')):
+    if _SPACED_QUOTE.search(text, start, end) is not None:
         count = len(_KEY_COLON.findall(text, start, end))
     return count

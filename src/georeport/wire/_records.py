@@ -8,6 +8,7 @@ this one file, and a record means the same thing in either format.
 
 from __future__ import annotations
 
+import operator
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -174,6 +175,8 @@ DATATYPE_ALIASES: dict[str, Datatype] = {
 }
 
 
+_ALL_REQUEST_FIELDS = operator.itemgetter(*REQUEST_FIELDS)
+_REQUEST_FIELD_COUNT = len(REQUEST_FIELDS)
 _fromisoformat = datetime.fromisoformat
 _SHORTEST_W3C = len("2010-01-01T00:00Z")
 
@@ -327,26 +330,43 @@ class RecordBuilder(Coercer):
             fields, ext = raw, {}
         else:
             fields, ext = self._split(raw, _REQUEST_KEYS, REQUEST_ALIASES, index, line)
-        get = fields.get
         text = self.text
         ident = self._id
         stamp = self.timestamp
-        textual = self.textual
+        if len(fields) == _REQUEST_FIELD_COUNT and not ext:  # every standard field, nothing else: one call
+            (
+                sid, status, notes, name, code, description, agency, notice, requested_raw,
+                updated_raw, expected_raw, address, address_id, zipcode, lat, long, media,
+            ) = _ALL_REQUEST_FIELDS(fields)  # fmt: skip
+        else:
+            get = fields.get
+            sid, status, notes, name, code = (
+                get("service_request_id"),
+                get("status"),
+                get("status_notes"),
+                get("service_name"),
+                get("service_code"),
+            )
+            description, agency, notice = get("description"), get("agency_responsible"), get("service_notice")
+            requested_raw, updated_raw, expected_raw = (
+                get("requested_datetime"),
+                get("updated_datetime"),
+                get("expected_datetime"),
+            )
+            address, address_id, zipcode = get("address"), get("address_id"), get("zipcode")
+            lat, long, media = get("lat"), get("long"), get("media_url")
 
-        sid = get("service_request_id")
         sid = (
             (sid.strip() or None)
             if sid.__class__ is str and sid != "null"
             else ident(sid, "service_request_id", index, line, ext)
         )
-        status = get("status")
         if status == "open":
             status = Status.OPEN
         elif status == "closed":
             status = Status.CLOSED
         else:
             status = self.choice(status, Status, "status", index, line, ext, aliases=STATUS_ALIASES)
-        notes = get("status_notes")
         notes = (
             (notes.strip() or None)
             if notes.__class__ is str
@@ -354,7 +374,6 @@ class RecordBuilder(Coercer):
             if notes is None
             else text(notes, "status_notes", index, line, ext)
         )
-        name = get("service_name")
         name = (
             (name.strip() or None)
             if name.__class__ is str
@@ -362,13 +381,11 @@ class RecordBuilder(Coercer):
             if name is None
             else text(name, "service_name", index, line, ext)
         )
-        code = get("service_code")
         code = (
             (code.strip() or None)
             if code.__class__ is str and code != "null"
             else ident(code, "service_code", index, line, ext)
         )
-        description = get("description")
         description = (
             (description.strip() or None)
             if description.__class__ is str
@@ -376,7 +393,6 @@ class RecordBuilder(Coercer):
             if description is None
             else text(description, "description", index, line, ext)
         )
-        agency = get("agency_responsible")
         agency = (
             (agency.strip() or None)
             if agency.__class__ is str
@@ -384,7 +400,6 @@ class RecordBuilder(Coercer):
             if agency is None
             else self._agency(agency, index, line, ext)
         )
-        notice = get("service_notice")
         notice = (
             (notice.strip() or None)
             if notice.__class__ is str
@@ -392,16 +407,15 @@ class RecordBuilder(Coercer):
             if notice is None
             else text(notice, "service_notice", index, line, ext)
         )
-        requested = _w3c(get("requested_datetime"))
-        if requested.__class__ is not datetime:
-            requested = stamp(get("requested_datetime"), "requested_datetime", index, line, ext)
-        updated = _w3c(get("updated_datetime"))
-        if updated.__class__ is not datetime:
-            updated = stamp(get("updated_datetime"), "updated_datetime", index, line, ext)
-        expected = _w3c(get("expected_datetime"))
-        if expected.__class__ is not datetime:
-            expected = stamp(get("expected_datetime"), "expected_datetime", index, line, ext)
-        address = get("address")
+        requested = requested_raw if requested_raw is None else _w3c(requested_raw)
+        if requested is not None and requested.__class__ is not datetime:
+            requested = stamp(requested_raw, "requested_datetime", index, line, ext)
+        updated = updated_raw if updated_raw is None else _w3c(updated_raw)
+        if updated is not None and updated.__class__ is not datetime:
+            updated = stamp(updated_raw, "updated_datetime", index, line, ext)
+        expected = expected_raw if expected_raw is None else _w3c(expected_raw)
+        if expected is not None and expected.__class__ is not datetime:
+            expected = stamp(expected_raw, "expected_datetime", index, line, ext)
         address = (
             (address.strip() or None)
             if address.__class__ is str
@@ -409,29 +423,25 @@ class RecordBuilder(Coercer):
             if address is None
             else text(address, "address", index, line, ext)
         )
-        address_id = get("address_id")
         address_id = (
             (address_id.strip() or None)
             if address_id.__class__ is str and address_id != "null"
             else ident(address_id, "address_id", index, line, ext)
         )
-        zipcode = get("zipcode")
         zipcode = (
             (zipcode.strip() or None)
             if zipcode.__class__ is str and zipcode != "null"
             else ident(zipcode, "zipcode", index, line, ext)
         )
-        lat = get("lat")
-        if lat.__class__ is str and textual:  # XML: decimal text is the standard's form
+        lat_raw, long_raw = lat, long
+        if lat.__class__ is str and self.textual:  # XML: decimal text is the standard's form
             lat = _decimal(lat)
-        if lat.__class__ is not float or not -_LAT <= lat <= _LAT:
-            lat = self.number(get("lat"), "lat", index, line, ext, limit=_LAT)
-        long = get("long")
-        if long.__class__ is str and textual:
+        if lat is not None and (lat.__class__ is not float or not -_LAT <= lat <= _LAT):
+            lat = self.number(lat_raw, "lat", index, line, ext, limit=_LAT)
+        if long.__class__ is str and self.textual:
             long = _decimal(long)
-        if long.__class__ is not float or not -_LONG <= long <= _LONG:
-            long = self.number(get("long"), "long", index, line, ext, limit=_LONG)
-        media = get("media_url")
+        if long is not None and (long.__class__ is not float or not -_LONG <= long <= _LONG):
+            long = self.number(long_raw, "long", index, line, ext, limit=_LONG)
         if media.__class__ is str:
             media = media.strip() or None
         elif media is not None:

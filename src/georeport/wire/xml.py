@@ -179,6 +179,16 @@ def _parse(data: bytes, repairs: Repairs) -> etree._Element:
 def element_fields(element: etree._Element, known: frozenset[str] = _REQUEST_KEYS) -> dict[str, Any]:
     """An element's children as a dict: the ``known`` fields' leaves as raw text, the rest as trees."""
     fields: dict[str, Any] = {}
+    for child in element:  # the common case: standard leaves, each once, no namespace
+        key = child.tag
+        if key not in known or key in fields or len(child):
+            return _element_fields(element, known)
+        fields[key] = child.text
+    return fields
+
+
+def _element_fields(element: etree._Element, known: frozenset[str]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
     for child in element:
         key = child.tag
         if not isinstance(key, str):
