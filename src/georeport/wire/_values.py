@@ -174,26 +174,11 @@ class Coercer:
                 self._repair("null-as-text", field, "the string 'null' read as absent", value, index, line)
                 return None
             return value or None
-        if isinstance(value, int) and not isinstance(value, bool):
-            self._repair(
-                "number-as-id",
-                field,
-                "a number where an id belongs, read as text (leading zeros, if any, were lost)",
-                value,
-                index,
-                line,
-            )
-            return str(value)
-        if isinstance(value, float) and value.is_integer():
-            self._repair(
-                "number-as-id",
-                field,
-                "a number where an id belongs, read as text (leading zeros, if any, were lost)",
-                value,
-                index,
-                line,
-            )
-            return str(int(value))
+        whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+        if whole and not isinstance(value, bool):
+            detail = "a number where an id belongs, read as text (leading zeros, if any, were lost)"
+            self._repair("number-as-id", field, detail, value, index, line)
+            return str(int(value))  # type: ignore[call-overload]
         return self.text(value, field, index, line, ext)
 
     # --- datetimes -------------------------------------------------------------
