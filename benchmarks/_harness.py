@@ -255,6 +255,15 @@ def parser(description: str, *, n: int = 100_000, repeat: int = 5) -> argparse.A
     return cli
 
 
+def run_cli(description: str, run: Callable[[int, int, int, int], Sequence[Table]], argv: list[str] | None) -> int:
+    """The command line of a parse suite: options, the machine line, then each table."""
+    args = parser(description).parse_args(argv)
+    print(machine())
+    for table in run(args.n, args.repeat, args.warmup, args.seed):
+        table.print()
+    return 0
+
+
 def machine() -> str:
     """One line about where the numbers come from."""
     from importlib import metadata

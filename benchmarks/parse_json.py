@@ -33,7 +33,7 @@ from cattrs.preconf.orjson import make_converter
 
 import georeport
 from benchmarks import _data
-from benchmarks._harness import Table, best_of, machine, parser
+from benchmarks._harness import Table, best_of, run_cli
 
 TARGET = 0.4
 _DATETIMES = ("requested_datetime", "updated_datetime", "expected_datetime")
@@ -167,11 +167,7 @@ def run(n: int, repeat: int, warmup: int = 1, seed: int = 311) -> list[Table]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser(__doc__.splitlines()[0]).parse_args(argv)
-    print(machine())
-    for table in run(args.n, args.repeat, args.warmup, args.seed):
-        table.print()
-    return 0
+    return run_cli(__doc__.splitlines()[0], run, argv)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from lxml import etree
 
 import georeport
 from benchmarks import _data
-from benchmarks._harness import Table, best_of, machine, parser
+from benchmarks._harness import Table, best_of, run_cli
 
 TARGET = 4.0
 XMLTODICT = 'xmltodict.parse()["service_requests"]["request"]'
@@ -116,11 +116,7 @@ def run(n: int, repeat: int, warmup: int = 1, seed: int = 311) -> list[Table]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser(__doc__.splitlines()[0]).parse_args(argv)
-    print(machine())
-    for table in run(args.n, args.repeat, args.warmup, args.seed):
-        table.print()
-    return 0
+    return run_cli(__doc__.splitlines()[0], run, argv)
 
 
 if __name__ == "__main__":
