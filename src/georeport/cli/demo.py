@@ -1,22 +1,16 @@
-"""The ``georeport`` command line (layer 5: the edges; files are read here).
-
-``georeport demo`` reads the sample documents shipped in the package and
-prints what it found; later subcommands grow from here.
-"""
+"""``georeport demo``: the README's main job, on the samples shipped in the package."""
 
 from __future__ import annotations
 
-import argparse
-import sys
 import warnings
-from collections.abc import Sequence
 from importlib import resources
 from typing import TextIO
 
 import georeport
+from georeport.cli._base import Subcommands
 from georeport.models import Document, RecordList, ServiceDefinition, ServiceRequest
 
-__all__ = ["main"]
+__all__ = ["add_parser", "demo"]
 
 
 def _describe(document: Document) -> str:
@@ -73,21 +67,11 @@ def demo(out: TextIO) -> int:
     return 1 if failures else 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
-    parser = argparse.ArgumentParser(
-        prog="georeport",
-        description="Open311 GeoReport v2 documents: read, check and convert them.",
+def add_parser(commands: Subcommands) -> None:
+    """Register ``georeport demo``."""
+    parser = commands.add_parser(
+        "demo",
+        help="run georeport on the sample documents shipped with it and show what they hold",
+        description="Read every sample document shipped with georeport, show it, and round-trip it through XML and JSON.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {georeport.__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("demo", help="read the sample documents shipped with georeport and show what they hold")
-    arguments = parser.parse_args(argv)
-    if arguments.command == "demo":
-        return demo(sys.stdout)
-    parser.print_help()
-    return 2
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    parser.set_defaults(run=lambda _arguments, out: demo(out))
