@@ -1,0 +1,142 @@
+"""What the reference server knows of each jurisdiction it serves: services, workflow, zone, SLA.
+
+A ``Jurisdiction`` is a plain value; ``to_dict``/``from_dict`` give the JSON the
+store keeps in its ``jurisdictions`` table, so a database carries everything it
+needs to answer after a restart. ``demo_jurisdictions()`` builds the ones the
+server seeds a new database with, from the samples shipped in the package.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Mapping, Sequence
+from importlib import resources
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import attrs
+
+import georeport
+from georeport.catalog import Catalog
+from georeport.errors import DialectWarning, ValidationError
+from georeport.lifecycle import Workflow, default_workflow
+from georeport.models import ServiceDefinition, ServiceList
+
+__all__ = ["Jurisdiction", "demo_jurisdictions"]
+
+
+def _zone(_instance: object, _attribute: object, value: str) -> None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError("timezone", value, "an IANA time zone name such as 'America/Chicago'") from None
+
+
+@attrs.frozen
+class Jurisdiction:
+    """One jurisdiction the server answers for.
+
+    Args:
+        jurisdiction_id: its ``jurisdiction_id`` (a domain name by convention).
+        name: a name people read.
+        catalog: its services and their definitions.
+        workflow: the lifecycle its requests follow.
+        timezone: the IANA zone its times are published in.
+        agency_responsible: written on each request it receives, when given.
+        sla: the SLA policy declaration (``georeport.sla``), as plain values; None for none.
+        boundary: its area as a GeoJSON geometry, when known (routing uses it).
+    """
+
+    jurisdiction_id: str
+    name: str
+    catalog: Catalog
+    workflow: Workflow = attrs.field(factory=default_workflow, kw_only=True)
+    timezone: str = attrs.field(default="UTC", kw_only=True, validator=_zone)
+    agency_responsible: str | None = attrs.field(default=None, kw_only=True)
+    sla: Mapping[str, Any] | None = attrs.field(default=None, kw_only=True, eq=False)
+    boundary: Mapping[str, Any] | None = attrs.field(default=None, kw_only=True, eq=False)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """``timezone`` as a ``ZoneInfo``."""
+        return ZoneInfo(self.timezone)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON values, what ``from_dict`` reads back."""
+        return {
+            "jurisdiction_id": self.jurisdiction_id,
+            "name": self.name,
+            "timezone": self.timezone,
+            "agency_responsible": self.agency_responsible,
+            "services": json.loads(georeport.dump(self.catalog.service_list(), "json")),
+            "definitions": [json.loads(georeport.dump(found, "json")) for found in self.catalog.definitions.values()],
+            "workflow": self.workflow.to_dict(),
+            "sla": dict(self.sla) if self.sla is not None else None,
+            "boundary": dict(self.boundary) if self.boundary is not None else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Jurisdiction:
+        """The jurisdiction ``to_dict`` described.
+
+        Raises:
+            georeport.ParseError: a catalog document cannot be read.
+            georeport.ValidationError: a value is wrong (an unknown zone...).
+            georeport.WorkflowError: the workflow declaration is wrong.
+        """
+        services = georeport.load(json.dumps(data["services"]), format="json", kind="services")
+        definitions = [
+            georeport.load(json.dumps(found), format="json", kind="service_definition")
+            for found in data.get("definitions", ())
+        ]
+        catalog = Catalog(services, definitions, jurisdiction_id=data["jurisdiction_id"])
+        return cls(
+            data["jurisdiction_id"],
+            data["name"],
+            catalog,
+            workflow=Workflow.from_dict(data["workflow"]) if data.get("workflow") else default_workflow(),
+            timezone=data.get("timezone") or "UTC",
+            agency_responsible=data.get("agency_responsible"),
+            sla=data.get("sla"),
+            boundary=data.get("boundary"),
+        )
+
+
+def sample_catalog(jurisdiction_id: str | None = None) -> tuple[ServiceList, list[ServiceDefinition]]:
+    """The sample service list and definitions shipped in ``georeport/samples``."""
+    samples = resources.files("georeport") / "samples"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DialectWarning)  # the sample definition writes keys as JSON numbers
+        services = georeport.load((samples / "services.xml").read_bytes(), kind="services")
+        definition = georeport.load((samples / "service_definition.json").read_bytes(), kind="service_definition")
+    del jurisdiction_id
+    return services, [definition]
+
+
+def demo_jurisdictions(names: Sequence[str] | None = None) -> list[Jurisdiction]:
+    """The jurisdictions a new database is seeded with, from the samples shipped in the package.
+
+    Args:
+        names: keep only these ``jurisdiction_id``s, in this order.
+
+    Raises:
+        georeport.ValidationError: a name is not one of the demo jurisdictions.
+    """
+    services, definitions = sample_catalog()
+    found = [
+        Jurisdiction(
+            "harborview.example",
+            "City of Harborview",
+            Catalog(services, definitions, jurisdiction_id="harborview.example"),
+            timezone="America/Los_Angeles",
+            agency_responsible="Harborview 311",
+        )
+    ]
+    if names is None:
+        return found
+    by_id = {jurisdiction.jurisdiction_id: jurisdiction for jurisdiction in found}
+    unknown = [name for name in names if name not in by_id]
+    if unknown:
+        raise ValidationError("jurisdiction", unknown[0], f"one of {', '.join(map(repr, by_id))}")
+    return [by_id[name] for name in names]
