@@ -3,6 +3,13 @@
 ``load``, ``dump`` and ``iter_requests`` are the entry points (re-exported by
 ``georeport``); ``georeport.wire.xml`` and ``georeport.wire.json`` hold the
 per-format pairs ``from_xml``/``to_xml`` and ``from_json``/``to_json``.
+
+Dumps (``georeport.wire.dumps``, names re-exported here): ``iter_dump`` streams
+any dump format (v2 XML/JSON/JSON Lines, the Bulk format in
+``georeport.wire.bulk``, city CSV exports through ``georeport.wire.columns``,
+GeoJSON in ``georeport.wire.geojson``), ``write_dump`` writes one,
+``deduplicate`` keeps the latest version of each request, and ``partitions``
+/ ``iter_partition`` split dumps at record boundaries for parallel reading.
 """
 
 from __future__ import annotations
@@ -30,10 +37,42 @@ from georeport.wire._common import PrefixedReader, Source, open_binary, read_all
 from georeport.wire._json_stream import iter_json_requests
 from georeport.wire._records import RecordBuilder
 from georeport.wire._repairs import Repairs
+from georeport.wire.dumps import (
+    DedupeCounts,
+    Deduplicator,
+    DumpFormat,
+    DumpReader,
+    Partition,
+    deduplicate,
+    dump_format,
+    iter_dump,
+    iter_partition,
+    partitions,
+    write_dump,
+)
 from georeport.wire.json import from_json, to_json
 from georeport.wire.xml import from_xml, iter_xml_requests, to_xml
 
-__all__ = ["Format", "RequestReader", "Source", "dump", "iter_requests", "load", "sniff_format"]
+__all__ = [
+    "DedupeCounts",
+    "Deduplicator",
+    "DumpFormat",
+    "DumpReader",
+    "Format",
+    "Partition",
+    "RequestReader",
+    "Source",
+    "deduplicate",
+    "dump",
+    "dump_format",
+    "iter_dump",
+    "iter_partition",
+    "iter_requests",
+    "load",
+    "partitions",
+    "sniff_format",
+    "write_dump",
+]
 
 Format = Literal["xml", "json"]
 
