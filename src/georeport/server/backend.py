@@ -15,7 +15,7 @@ from typing import Protocol
 
 import attrs
 
-from georeport.errors import GeoReportError, TransitionError
+from georeport.errors import GeoReportError, TransitionError, ValidationError
 from georeport.lifecycle import Case, Channel
 from georeport.models import (
     Discovery,
@@ -33,7 +33,7 @@ from georeport.models._fields import JSONValue
 from georeport.server.jurisdictions import Jurisdiction
 from georeport.server.store import NewRequest, Store, StoredCase
 from georeport.server.updates import Update, apply_update
-from georeport.wire.params import ParsedPost, Query, RequestsQuery, http_status
+from georeport.wire.params import InvalidParametersError, ParsedPost, Query, RequestsQuery, http_status
 
 __all__ = [
     "SPECIFICATION",
@@ -293,8 +293,10 @@ class LocalBackend:
 
         try:
             stored = self.store.change(service_request_id, change)
-        except TransitionError as error:
+        except (TransitionError, ValidationError) as error:  # ValidationError: a "move" to the state it is in
             raise RefusalError.one(409, str(error)) from error
+        except InvalidParametersError as error:
+            raise RefusalError(error.errors, status=error.status_hint) from error
         if stored is None:
             raise RefusalError.one(404, f"no service request has the id {service_request_id!r}")
         return _publish(stored, extensions=True)

@@ -16,14 +16,19 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
+from shapely.geometry import mapping
 
 import georeport
 from georeport.catalog import Catalog
 from georeport.errors import DialectWarning, ValidationError
 from georeport.lifecycle import Workflow, default_workflow
-from georeport.models import ServiceDefinition, ServiceList
+from georeport.models import Datatype, Service, ServiceAttribute, ServiceDefinition, ServiceList
+from georeport.routing import from_geojson
 
-__all__ = ["Jurisdiction", "demo_jurisdictions"]
+__all__ = ["DEMO_TIMEZONE", "Jurisdiction", "demo_jurisdictions", "sample_catalog"]
+
+DEMO_TIMEZONE = "America/Los_Angeles"
+"""The zone of the demo jurisdictions (the synthetic scenario lies in the Pacific Northwest)."""
 
 
 def _zone(_instance: object, _attribute: object, value: str) -> None:
@@ -56,6 +61,15 @@ class Jurisdiction:
     agency_responsible: str | None = attrs.field(default=None, kw_only=True)
     sla: Mapping[str, Any] | None = attrs.field(default=None, kw_only=True, eq=False)
     boundary: Mapping[str, Any] | None = attrs.field(default=None, kw_only=True, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        for service in self.catalog:
+            if service.metadata and self.catalog.definition(service.service_code) is None:
+                raise ValidationError(
+                    "catalog",
+                    service.service_code,
+                    "a definition for every service whose metadata is true (GET services/{code} must answer)",
+                )
 
     @property
     def zone(self) -> ZoneInfo:
@@ -103,36 +117,74 @@ class Jurisdiction:
         )
 
 
-def sample_catalog(jurisdiction_id: str | None = None) -> tuple[ServiceList, list[ServiceDefinition]]:
+def sample_catalog() -> tuple[ServiceList, list[ServiceDefinition]]:
     """The sample service list and definitions shipped in ``georeport/samples``."""
     samples = resources.files("georeport") / "samples"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DialectWarning)  # the sample definition writes keys as JSON numbers
         services = georeport.load((samples / "services.xml").read_bytes(), kind="services")
         definition = georeport.load((samples / "service_definition.json").read_bytes(), kind="service_definition")
-    del jurisdiction_id
-    return services, [definition]
+    # The hydrant service says it has a definition; the samples have none: an informational one.
+    hydrant = ServiceDefinition(
+        "WA-330",
+        [
+            ServiceAttribute(
+                "SAFETY",
+                Datatype.STRING,
+                variable=False,
+                order=1,
+                description="If water is flooding the road, call 911 instead.",
+            )
+        ],
+    )
+    return services, [definition, hydrant]
 
 
 def demo_jurisdictions(names: Sequence[str] | None = None) -> list[Jurisdiction]:
-    """The jurisdictions a new database is seeded with, from the samples shipped in the package.
+    """The jurisdictions a new database is seeded with: the routing demo's, with the sample catalog.
+
+    Each jurisdiction of ``georeport/samples/jurisdictions.geojson`` (the
+    synthetic Elk Falls scenario of ``georeport.routing.demo_router``) keeps
+    its id, name and boundary, and offers the sample services it lists; a
+    code the samples do not define becomes a plain service of that name, and
+    the fallback (which lists none) offers them all. Times are Pacific.
 
     Args:
-        names: keep only these ``jurisdiction_id``s, in this order.
+        names: keep only these ids, in this order.
 
     Raises:
         georeport.ValidationError: a name is not one of the demo jurisdictions.
+
+    Examples:
+        >>> [jurisdiction.jurisdiction_id for jurisdiction in demo_jurisdictions()][:3]
+        ['westland', 'aspen-county', 'cedar-county']
+        >>> [service.service_code for service in demo_jurisdictions(["elk-falls"])[0].catalog]
+        ['PK-101', 'ST-214', 'WA-330']
     """
     services, definitions = sample_catalog()
-    found = [
-        Jurisdiction(
-            "harborview.example",
-            "City of Harborview",
-            Catalog(services, definitions, jurisdiction_id="harborview.example"),
-            timezone="America/Los_Angeles",
-            agency_responsible="Harborview 311",
+    geojson = (resources.files("georeport") / "samples" / "jurisdictions.geojson").read_bytes()
+    found: list[Jurisdiction] = []
+    for place in from_geojson(geojson):
+        offered = [service for service in services if not place.services or service.service_code in place.services]
+        known = {service.service_code for service in offered}
+        offered += [Service(code, code.title(), metadata=False) for code in sorted(place.services - known)]
+        codes = {service.service_code for service in offered}
+        catalog = Catalog(
+            offered,
+            [definition for definition in definitions if definition.service_code in codes],
+            jurisdiction_id=place.id,
         )
-    ]
+        boundary = None if place.boundary is None else dict(mapping(place.boundary))
+        found.append(
+            Jurisdiction(
+                place.id,
+                place.name,
+                catalog,
+                timezone=DEMO_TIMEZONE,
+                agency_responsible=place.name,
+                boundary=boundary,
+            )
+        )
     if names is None:
         return found
     by_id = {jurisdiction.jurisdiction_id: jurisdiction for jurisdiction in found}

@@ -1,0 +1,82 @@
+"""Fixtures for the reference server's tests: a database, a running server on loopback, HTTP calls."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import attrs
+import pytest
+
+from georeport.server import RunningServer, Store, demo_jurisdictions, open_store, reference_app, start
+
+
+@attrs.frozen
+class Reply:
+    """What came back over HTTP."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+def call(
+    url: str,
+    *,
+    method: str = "GET",
+    form: Mapping[str, str] | list[tuple[str, str]] | None = None,
+    body: bytes | None = None,
+    content_type: str | None = None,
+) -> Reply:
+    """One HTTP call with the standard library; 4xx and 5xx answers are returned, not raised."""
+    if form is not None:
+        body = urllib.parse.urlencode(form).encode()
+        content_type = content_type or "application/x-www-form-urlencoded"
+    request = urllib.request.Request(url, data=body, method=method)
+    if content_type:
+        request.add_header("Content-Type", content_type)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            return Reply(reply.status, dict(reply.headers.items()), reply.read())
+    except urllib.error.HTTPError as error:
+        with error:
+            return Reply(error.code, dict(error.headers.items()), error.read())
+
+
+class Clock:
+    """A settable clock for the server: starts at a fixed instant; ``advance`` moves it."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with open_store(tmp_path / "server.sqlite3", jurisdictions=demo_jurisdictions(["elk-falls"])) as opened:
+        yield opened
+
+
+@pytest.fixture
+def api_key(store: Store) -> str:
+    return store.create_api_key(label="tests")
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 3, 2, 17, 30, tzinfo=UTC))
+
+
+@pytest.fixture
+def server(store: Store, clock: Clock) -> Iterator[RunningServer]:
+    with start(reference_app(store, clock=clock)) as running:
+        yield running
