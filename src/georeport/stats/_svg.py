@@ -125,7 +125,7 @@ def _nice_step(span: float, *, steps: Sequence[float] = (), max_ticks: int = 8) 
     for step in steps:
         if span / step <= max_ticks:
             return step
-    exponent = math.floor(math.log10(span / max_ticks)) if span > 0 else 0
+    exponent = math.floor(math.log10(span / max_ticks)) if span / max_ticks > 0 else 0
     for mantissa in (1.0, 2.0, 5.0, 10.0):
         step = mantissa * 10.0**exponent
         if span / step <= max_ticks:
@@ -142,7 +142,7 @@ def _axis(
     step = _nice_step(top, steps=steps, max_ticks=max_ticks)
     if integer:
         step = max(1.0, math.ceil(step))
-    count = math.ceil(top / step - 1e-9)
+    count = max(1, math.ceil(top / step - 1e-9))
     end = step * count
     if not math.isfinite(end):  # the data is near the float limit: no round end exists
         end, count = top, math.floor(top / step)
