@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -80,3 +83,30 @@ def clock() -> Clock:
 def server(store: Store, clock: Clock) -> Iterator[RunningServer]:
     with start(reference_app(store, clock=clock)) as running:
         yield running
+
+
+class ServeProcess:
+    """``georeport serve`` in a subprocess: its URL, its API key, and SIGKILL."""
+
+    def __init__(self, db: Path, *extra: str) -> None:
+        command = [sys.executable, "-m", "georeport", "serve", "--db", str(db), "--port", "0", *extra]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.api_key: str | None = None
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            if line.startswith("api key: "):
+                self.api_key = line.removeprefix("api key: ").strip()
+            if line.startswith("serving on "):
+                self.url = line.removeprefix("serving on ").strip()
+                return
+        _out, err = self.process.communicate(timeout=10)
+        raise AssertionError(f"georeport serve stopped: {err}")
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.communicate(timeout=10)
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.communicate(timeout=10)
+        return self.process.returncode

@@ -59,9 +59,9 @@ def serve(
         ready: called with the server's URL once it listens.
     """
     with make_wsgi_server(app, host, port) as server:
-        if ready is not None:
-            ready(_url(server))
         try:
+            if ready is not None:
+                ready(_url(server))
             server.serve_forever(poll_interval=0.2)
         except KeyboardInterrupt:
             _LOG.info("interrupted; stopping")
