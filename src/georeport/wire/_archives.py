@@ -83,36 +83,48 @@ def open_input(source: Source, *, member: str | None = None) -> Opened:
         closers.append(unzipped)
         return Opened(io.BufferedReader(_GzipChecked(unzipped)), inner_name(name) if name else None, closers)
     if head.startswith(_ZIP):
-        if isinstance(source, os.PathLike):
-            stream.close()
-            handle: IO[bytes] = open(source, "rb")  # noqa: PTH123, SIM115 - closed by Opened.close
-            closers = [handle]
-        else:
-            # A zip's directory is at its end: it needs a seekable stream.
-            seekable = stream.seekable() if hasattr(stream, "seekable") else False
-            if seekable:
-                stream.seek(stream.tell() - len(head))
-                handle = stream
-            else:
-                handle = io.BytesIO(head + stream.read())
         try:
-            archive = zipfile.ZipFile(handle)
-        except zipfile.BadZipFile as error:
-            msg = f"not a readable zip archive: {error}"
-            raise ParseError(msg, format="zip") from None
-        files = [info.filename for info in archive.infolist() if not info.is_dir()]
-        if member is None:
-            if len(files) != 1:
-                msg = f"the zip archive holds {len(files)} files; name one with member= (files: {files[:10]})"
-                raise ParseError(msg, format="zip")
-            member = files[0]
-        elif member not in files:
-            msg = f"the zip archive has no file {member!r} (files: {files[:10]})"
-            raise ParseError(msg, format="zip")
-        inner = archive.open(member)
-        closers += [archive, inner]
-        return Opened(inner, member, closers)
+            return _open_zip(source, stream, head, closers, member)
+        except BaseException:
+            for closer in closers:
+                closer.close()
+            raise
     return Opened(PrefixedReader(head, stream), name, closers)  # type: ignore[arg-type]
+
+
+def _open_zip(source: Source, stream: IO[bytes], head: bytes, closers: list[Any], member: str | None) -> Opened:
+    """The file inside a zip archive (the one there is, or ``member``)."""
+    if isinstance(source, os.PathLike):
+        stream.close()
+        closers.clear()
+        handle: IO[bytes] = open(source, "rb")  # noqa: PTH123, SIM115 - closed by Opened.close
+        closers.append(handle)
+    else:
+        # A zip's directory is at its end: it needs a seekable stream.
+        seekable = stream.seekable() if hasattr(stream, "seekable") else False
+        if seekable:
+            stream.seek(stream.tell() - len(head))
+            handle = stream
+        else:
+            handle = io.BytesIO(head + stream.read())
+    try:
+        archive = zipfile.ZipFile(handle)
+    except zipfile.BadZipFile as error:
+        msg = f"not a readable zip archive: {error}"
+        raise ParseError(msg, format="zip") from None
+    closers.append(archive)
+    files = [info.filename for info in archive.infolist() if not info.is_dir()]
+    if member is None:
+        if len(files) != 1:
+            msg = f"the zip archive holds {len(files)} files; name one with member= (files: {files[:10]})"
+            raise ParseError(msg, format="zip")
+        member = files[0]
+    elif member not in files:
+        msg = f"the zip archive has no file {member!r} (files: {files[:10]})"
+        raise ParseError(msg, format="zip")
+    inner = archive.open(member)
+    closers.append(inner)
+    return Opened(inner, member, closers)
 
 
 class _GzipChecked(io.RawIOBase):

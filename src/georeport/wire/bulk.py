@@ -176,13 +176,15 @@ plus the dialect statuses the v2 readers already know (mySociety, CitySDK, Accel
 class _BulkBuilder(RecordBuilder):
     """Builds Bulk records: strict mode checks the Bulk table's required fields, not v2's."""
 
-    __slots__ = ("statuses",)
+    __slots__ = ("absent", "statuses")
 
     def __init__(
         self, repairs: Repairs, *, textual: bool, default_timezone: tzinfo | None, statuses: StatusMapping
     ) -> None:
         super().__init__(repairs, textual=textual, default_timezone=default_timezone)
         self.statuses = statuses
+        # Required columns a CSV header lacks: reported once, not on every row.
+        self.absent: frozenset[str] = frozenset()
 
     def _required(self, value: object, field: str, index: int | None, line: int | None) -> None:
         """v2's required fields do not apply; ``service_request`` checks the Bulk ones."""
@@ -232,7 +234,10 @@ def finish_record(
     if request.status is None:
         object.__setattr__(request, "status", statuses.status(status_description, closed=closed is not None))
     if builder.repairs.strict:
+        absent: frozenset[str] = getattr(builder, "absent", frozenset())
         for name in _REQUIRED:
+            if name in absent:
+                continue
             value = canonical.get(name) if name in BULK_EXTENSIONS else getattr(request, name)
             if value is None:
                 builder.repairs.problem(
@@ -267,6 +272,13 @@ def _csv_rows(rows: CsvRows, builder: RecordBuilder, fmt: str) -> Iterator[Servi
     if repeated:
         msg = f"the header names a column more than once: {repeated}"
         raise ParseError(msg, format=fmt, line=1)
+    if builder.repairs.strict and isinstance(builder, _BulkBuilder):
+        lacking = [name for name in _REQUIRED if name not in header]
+        if lacking:
+            builder.absent = frozenset(lacking)
+            builder.repairs.problem(
+                f"the header lacks the Bulk column(s) {lacking} (it has {header[:20]})", path="$", line=1
+            )
     build = builder.service_request
     for index, (line, row) in enumerate(rows):
         if len(row) != width:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Mapping
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
@@ -115,6 +115,23 @@ def _any_datetime(text: str) -> datetime:
     if len(text) > 2 and text[2] == "/":  # noqa: PLR2004
         return us_datetime(text)
     return iso_datetime(text)
+
+
+_OFFSETS: dict[timedelta | None, tzinfo] = {}
+
+
+def _fixed(value: datetime) -> datetime:
+    """The same wall time with its fixed offset, as W3C readers give it.
+
+    A ``ZoneInfo`` time in a DST fold never compares equal to the same
+    instant in another zone (PEP 495); a fixed offset does, so records read
+    from a city export equal the same records read back from the Bulk format.
+    """
+    offset = value.utcoffset()
+    fixed = _OFFSETS.get(offset)
+    if fixed is None:
+        fixed = _OFFSETS[offset] = UTC if not offset else timezone(offset)
+    return value.replace(tzinfo=fixed)
 
 
 @attrs.frozen
@@ -374,7 +391,7 @@ class _ColumnBuilder(RecordBuilder):
                     msg = f"the parser returned {type(value).__name__}, not a datetime"
                     raise TypeError(msg)  # noqa: TRY301 - reported below like any bad cell
                 if value.tzinfo is None:
-                    value = value.replace(tzinfo=zone)
+                    value = _fixed(value.replace(tzinfo=zone))
                 return value
             if column.parse is not None:
                 return column.parse(text)
