@@ -1,0 +1,877 @@
+"""The published report: one self-contained HTML5 file made from a ``Report``.
+
+This file owns the report's page; the charts are drawn by ``_svg``. Its rules:
+
+- Self-contained: CSS inline (a screen and a print stylesheet), charts as
+  inline SVG, no script, no external resource of any kind (the only ``href``
+  values are ``#fragments`` and the empty ``data:`` icon that stops browsers
+  asking for ``/favicon.ico``).
+- Byte-identical for the same report: no rendering time, ids numbered in
+  document order, groups and indicators in the report's order, fixed number
+  formats.
+- Every text from the report is escaped (``html.escape``).
+- Nothing misleads by omission: every figure shows its numerator,
+  denominator, interval, size and flags in words; every indicator is named
+  (the three on-time measures are three tables, never one percentage);
+  groups are never sorted by value; the methods section prints every
+  indicator's formula.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC
+from html import escape
+
+from georeport.errors import ValidationError
+from georeport.stats import _svg
+from georeport.stats.report import (
+    AgeBucket,
+    BacklogPoint,
+    Cell,
+    Flag,
+    Group,
+    Indicator,
+    IndicatorKind,
+    Report,
+    SurvivalCurve,
+)
+
+__all__ = ["LABELS", "render_html"]
+
+_EN = {
+    "as_of": "Figures as of",
+    "period": "Periods",
+    "contents": "Contents",
+    "headline": "Figures in detail",
+    "headline_intro": (
+        "One table per indicator, one row per group, in the report's order (never ranked). "
+        "Every figure shows what was counted above and below the line."
+    ),
+    "notes": "Read this first",
+    "charts": "Charts",
+    "survival": "Share of requests still open",
+    "backlog": "Backlog flow",
+    "ages": "Age of open requests",
+    "quality": "Data quality",
+    "quality_intro": "Nothing is dropped silently: each check says how many requests it found and what was done with them.",
+    "equity": "Equity by area",
+    "equity_intro": (
+        "Raw figures and figures standardised for service mix (direct standardisation on service). "
+        "Requests per 1,000 residents measure responsiveness to reports, not need."
+    ),
+    "methods": "Methods",
+    "all": "All",
+    "group": "Group",
+    "value": "Value",
+    "interval": "95% interval",
+    "numerator": "Numerator",
+    "denominator": "Denominator",
+    "n": "n",
+    "flags": "Notes",
+    "events": "Closed",
+    "censored": "Open at the as-of time",
+    "median": "Median (Kaplan-Meier)",
+    "still_open_at": "Open at {time} {unit}",
+    "target": "Target",
+    "target_line": "Target: {time} {unit}",
+    "clock.close": "to close",
+    "clock.first_response": "to first response",
+    "survival_title": "Share of requests still open, time {clock} ({unit})",
+    "survival_desc": (
+        "Kaplan-Meier step curves of the share of requests still open against time since received "
+        "({unit}), open requests censored at the as-of time, with 95% confidence bands, for: {groups}. "
+        "The table after the chart gives the same figures."
+    ),
+    "survival_x": "Time since received ({unit})",
+    "survival_y": "Still open (%)",
+    "backlog_title": "Backlog flow: {group}",
+    "backlog_desc": (
+        "Top: requests open at the end of each period, reproduced from history. Bottom: requests opened "
+        "(solid bars) and closed (hatched bars) in each period. The table after the chart gives the same figures."
+    ),
+    "backlog_x": "Period",
+    "backlog_y": "Requests in the period",
+    "period_col": "Period",
+    "opened": "Opened",
+    "closed": "Closed",
+    "backlog_end": "Open at period end",
+    "ages_title": "Age of open requests: {group}",
+    "ages_desc": "Requests open at the as-of time by age in days. The table after the chart gives the same counts.",
+    "ages_x": "Age (days)",
+    "ages_y": "Open requests",
+    "bucket": "Age (days)",
+    "count": "Requests",
+    "check": "Check",
+    "treatment": "Treatment",
+    "area": "Area",
+    "indicator": "Indicator",
+    "raw": "Raw",
+    "standardised": "Standardised for service mix",
+    "population": "Residents",
+    "per_1000": "Requests per 1,000 residents (responsiveness to reports, not need)",
+    "no_data": "No data",
+    "not_available": "\u2014",
+    "formula": "Formula",
+    "kind": "Kind",
+    "unit": "Unit",
+    "clock": "Clock",
+    "calendar": "Calendar",
+    "as_of_rule": "As-of time",
+    "exclusions": "Exclusions",
+    "identifier": "Identifier",
+    "generated": "Computed at the as-of time {as_of}. The same data and as-of time give this same file.",
+    "kind.count": "count",
+    "kind.proportion": "proportion with a Wilson 95% interval",
+    "kind.duration": "Kaplan-Meier quantile, open requests censored, 95% interval",
+    "kind.rate": "rate",
+    "unit.days": "days",
+    "unit.business hours": "business hours",
+    "flag.proxy-close-time": "proxy close time",
+    "flag.too-few-to-compare": "too few to compare",
+    "flag.provisional": "provisional",
+    "flag.changed": "changed",
+    "flag.not-reached": "not reached",
+    "flag.empty": "empty",
+    "flag_help.proxy-close-time": "some close times are updated_datetime, used where no close event was known",
+    "flag_help.too-few-to-compare": "the group is below the minimum size: shown, never ranked or compared",
+    "flag_help.provisional": "some requests are not yet past their due time: the figure can still change",
+    "flag_help.changed": "the 95% interval does not overlap the previous period's",
+    "flag_help.not-reached": "too many requests are still open for the Kaplan-Meier estimate to reach it",
+    "flag_help.empty": "no requests in the denominator: the figure is undefined",
+    "flag_legend": "What the notes mean",
+    "summary": "Summary",
+    "summary_caption": "Each indicator by group; intervals, numerators and denominators are in Figures in detail.",
+    "chart_data": "The chart's figures: {title}",
+}
+
+_ES = {
+    "as_of": "Cifras al",
+    "period": "Períodos",
+    "contents": "Contenido",
+    "headline": "Cifras en detalle",
+    "headline_intro": (
+        "Una tabla por indicador y una fila por grupo, en el orden del informe (nunca un ranking). "
+        "Cada cifra muestra lo que se contó en el numerador y en el denominador."
+    ),
+    "notes": "Lea esto primero",
+    "charts": "Gráficos",
+    "survival": "Proporción de solicitudes aún abiertas",
+    "backlog": "Flujo de pendientes",
+    "ages": "Antigüedad de las solicitudes abiertas",
+    "quality": "Calidad de los datos",
+    "quality_intro": (
+        "Nada se descarta sin decirlo: cada control indica cuántas solicitudes encontró y qué se hizo con ellas."
+    ),
+    "equity": "Equidad por zona",
+    "equity_intro": (
+        "Cifras brutas y cifras estandarizadas por tipo de servicio (estandarización directa por servicio). "
+        "Las solicitudes por 1.000 habitantes miden la respuesta a los reportes, no la necesidad."
+    ),
+    "methods": "Métodos",
+    "all": "Total",
+    "group": "Grupo",
+    "value": "Valor",
+    "interval": "Intervalo de 95%",
+    "numerator": "Numerador",
+    "denominator": "Denominador",
+    "n": "n",
+    "flags": "Notas",
+    "events": "Cerradas",
+    "censored": "Abiertas a la fecha de corte",
+    "median": "Mediana (Kaplan-Meier)",
+    "still_open_at": "Abiertas a {time} {unit}",
+    "target": "Meta",
+    "target_line": "Meta: {time} {unit}",
+    "clock.close": "hasta el cierre",
+    "clock.first_response": "hasta la primera respuesta",
+    "survival_title": "Proporción de solicitudes aún abiertas, tiempo {clock} ({unit})",
+    "survival_desc": (
+        "Curvas escalonadas de Kaplan-Meier de la proporción de solicitudes aún abiertas según el tiempo desde "
+        "su recepción ({unit}), con las abiertas censuradas a la fecha de corte y bandas de confianza de 95%, "
+        "para: {groups}. La tabla que sigue al gráfico da las mismas cifras."
+    ),
+    "survival_x": "Tiempo desde la recepción ({unit})",
+    "survival_y": "Aún abiertas (%)",
+    "backlog_title": "Flujo de pendientes: {group}",
+    "backlog_desc": (
+        "Arriba: solicitudes abiertas al final de cada período, reconstruidas del historial. Abajo: solicitudes "
+        "recibidas (barras llenas) y cerradas (barras rayadas) en cada período. La tabla que sigue al gráfico "
+        "da las mismas cifras."
+    ),
+    "backlog_x": "Período",
+    "backlog_y": "Solicitudes en el período",
+    "period_col": "Período",
+    "opened": "Recibidas",
+    "closed": "Cerradas",
+    "backlog_end": "Abiertas al final del período",
+    "ages_title": "Antigüedad de las solicitudes abiertas: {group}",
+    "ages_desc": (
+        "Solicitudes abiertas a la fecha de corte según su antigüedad en días. "
+        "La tabla que sigue al gráfico da los mismos conteos."
+    ),
+    "ages_x": "Antigüedad (días)",
+    "ages_y": "Solicitudes abiertas",
+    "bucket": "Antigüedad (días)",
+    "count": "Solicitudes",
+    "check": "Control",
+    "treatment": "Tratamiento",
+    "area": "Zona",
+    "indicator": "Indicador",
+    "raw": "Bruto",
+    "standardised": "Estandarizado por tipo de servicio",
+    "population": "Habitantes",
+    "per_1000": "Solicitudes por 1.000 habitantes (respuesta a los reportes, no necesidad)",
+    "no_data": "Sin datos",
+    "not_available": "\u2014",
+    "formula": "Fórmula",
+    "kind": "Tipo",
+    "unit": "Unidad",
+    "clock": "Reloj",
+    "calendar": "Calendario",
+    "as_of_rule": "Fecha de corte",
+    "exclusions": "Exclusiones",
+    "identifier": "Identificador",
+    "generated": (
+        "Calculado a la fecha de corte {as_of}. Los mismos datos y la misma fecha de corte dan este mismo archivo."
+    ),
+    "kind.count": "conteo",
+    "kind.proportion": "proporción con intervalo de Wilson de 95%",
+    "kind.duration": "cuantil de Kaplan-Meier, solicitudes abiertas censuradas, intervalo de 95%",
+    "kind.rate": "tasa",
+    "unit.days": "días",
+    "unit.business hours": "horas hábiles",
+    "flag.proxy-close-time": "cierre aproximado",
+    "flag.too-few-to-compare": "muy pocas para comparar",
+    "flag.provisional": "provisional",
+    "flag.changed": "cambio",
+    "flag.not-reached": "no alcanzado",
+    "flag.empty": "vacío",
+    "flag_help.proxy-close-time": "algunas horas de cierre son updated_datetime, usada donde no se conocía el cierre",
+    "flag_help.too-few-to-compare": "el grupo no alcanza el tamaño mínimo: se muestra, nunca se ordena ni se compara",
+    "flag_help.provisional": "algunas solicitudes aún no llegan a su fecha límite: la cifra todavía puede cambiar",
+    "flag_help.changed": "el intervalo de 95% no se superpone con el del período anterior",
+    "flag_help.not-reached": "demasiadas solicitudes siguen abiertas para que Kaplan-Meier lo alcance",
+    "flag_help.empty": "no hay solicitudes en el denominador: la cifra no está definida",
+    "flag_legend": "Qué significan las notas",
+    "summary": "Resumen",
+    "summary_caption": "Cada indicador por grupo; los intervalos, numeradores y denominadores están en Cifras en detalle.",
+    "chart_data": "Las cifras del gráfico: {title}",
+}
+
+#: The page's fixed words per language; ``Report.labels`` and ``labels=`` override them key by key.
+LABELS: Mapping[str, Mapping[str, str]] = {"en": _EN, "es": _ES}
+
+_CURVES_PER_CHART = len(_svg.PALETTE)
+
+_CSS = """
+:root { color-scheme: light; --ink: #1a1a1a; --muted: #555; --rule: #c8c8c8; --band: #f3f3f3; --warn: #8a4b00; }
+* { box-sizing: border-box; }
+html { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  color: var(--ink); background: #fff; line-height: 1.45; }
+body { margin: 0 auto; max-width: 62rem; padding: 1.5rem 1rem 3rem; }
+h1 { font-size: 1.8rem; margin: 0 0 .3rem; }
+h2 { font-size: 1.35rem; margin: 2.2rem 0 .6rem; border-bottom: 2px solid var(--ink); padding-bottom: .2rem; }
+h3 { font-size: 1.1rem; margin: 1.6rem 0 .4rem; }
+p, li { max-width: 48rem; }
+.as-of { font-size: 1.05rem; margin: 0; }
+.muted, caption .sub, th .sub { color: var(--muted); font-weight: normal; }
+nav ol { columns: 2; padding-left: 1.2rem; }
+.notes { border-left: 4px solid var(--warn); padding: .3rem 1rem; background: #fff8ef; }
+.table-wrap { overflow-x: auto; margin: .4rem 0 1.2rem; }
+table { border-collapse: collapse; font-size: .92rem; font-variant-numeric: tabular-nums; }
+caption { text-align: left; font-weight: bold; padding: .3rem 0; }
+caption .sub { display: block; font-size: .85rem; }
+th, td { border-bottom: 1px solid var(--rule); padding: .25rem .6rem; vertical-align: top; text-align: left; }
+thead th { border-bottom: 2px solid var(--ink); }
+th .sub { display: block; font-size: .8rem; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+tbody tr:nth-child(even) { background: var(--band); }
+tr.too-few td { color: var(--muted); }
+.flag { display: inline-block; margin: 0 .3rem .15rem 0; }
+table.summary td .flag { display: block; margin: 0; font-size: .78rem; white-space: normal; }
+table.summary th.num { max-width: 9rem; white-space: normal; vertical-align: bottom; }
+table.headline { width: 100%; }
+.flag-legend { font-size: .9rem; }
+.flag-legend p { margin: .2rem 0; }
+.flag-too-few-to-compare, .flag-provisional, .flag-proxy-close-time { color: var(--warn); font-weight: 600; }
+figure { margin: 1rem 0 .3rem; }
+figure svg { width: 100%; max-width: 45rem; height: auto; display: block; }
+figcaption { font-size: .9rem; color: var(--muted); margin-top: .2rem; }
+dl.formula { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: .3rem 0 1rem; }
+dl.formula dt { font-weight: 600; }
+dl.formula dd { margin: 0; }
+code { font-size: .9em; }
+footer { margin-top: 3rem; font-size: .85rem; color: var(--muted); border-top: 1px solid var(--rule); }
+@media print {
+  @page { margin: 14mm; }
+  html { font-size: 10pt; }
+  body { max-width: none; padding: 0; }
+  nav { display: none; }
+  a { color: inherit; text-decoration: none; }
+  h2 { break-after: avoid; }
+  h3, caption { break-after: avoid; }
+  figure, tr, dl.formula { break-inside: avoid; }
+  .table-wrap { overflow: visible; }
+  tbody tr:nth-child(even) { background: none; }
+  figure svg { max-width: 100%; }
+  * { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+}
+"""
+
+
+def _e(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def _count(value: float) -> str:
+    if value == int(value):
+        return f"{int(value):,}"
+    return f"{value:,.2f}"
+
+
+def _plain(value: float, decimals: int) -> str:
+    return f"{value:,.{decimals}f}"
+
+
+def _value_formatter(indicator: Indicator) -> Callable[[float], str]:
+    """How the values of ``indicator`` are printed: percentages, durations, counts, rates."""
+    if indicator.kind is IndicatorKind.PROPORTION:
+        return lambda value: f"{value * 100:.1f}%"
+    if indicator.kind is IndicatorKind.DURATION:
+        return lambda value: _plain(value, 1)
+    if indicator.kind is IndicatorKind.RATE:
+        return lambda value: _plain(value, 2)
+    return _count
+
+
+class _Page:
+    """The words of one report's page and the helpers that print its parts."""
+
+    def __init__(self, report: Report, overrides: Mapping[str, str]) -> None:
+        self.report = report
+        self.words = {**LABELS.get(report.language, _EN), **report.labels, **overrides}
+        self.chart_count = 0
+
+    def w(self, key: str, **values: str) -> str:
+        """The word for ``key`` (escaped), with ``{placeholders}`` filled (escaped too)."""
+        template = self.words.get(key, key)
+        text = template.format(**values) if values else template
+        return _e(text)
+
+    def raw(self, key: str, **values: str) -> str:
+        """The word for ``key``, not escaped (for SVG arguments, which escape themselves)."""
+        template = self.words.get(key, key)
+        return template.format(**values) if values else template
+
+    def unit(self, unit: str) -> str:
+        return self.words.get(f"unit.{unit}", unit)
+
+    def dimension(self, name: str) -> str:
+        return self.words.get(f"dimension.{name}", name)
+
+    def group_label(self, group: Group) -> str:
+        return " / ".join(value for _, value in group) if group else self.words.get("all", "all")
+
+    def next_chart_id(self) -> str:
+        self.chart_count += 1
+        return f"chart-{self.chart_count}"
+
+    def flags(self, flags: Sequence[Flag]) -> str:
+        return "".join(
+            f'<span class="flag flag-{_e(flag.value)}">{self.w(f"flag.{flag.value}")}</span>' for flag in flags
+        )
+
+    def group_cells(self, group: Group) -> str:
+        """One ``<td>`` per report dimension; the whole population reads "All"."""
+        dimensions = self.report.dimensions or ("group",)
+        if not group:
+            return f"<td>{self.w('all')}</td>" + "<td></td>" * (len(dimensions) - 1)
+        values = dict(group)
+        if not self.report.dimensions:
+            return f"<td>{_e(self.group_label(group))}</td>"
+        extra = [name for name, _ in group if name not in dimensions]
+        cells = "".join(f"<td>{_e(values.get(name, ''))}</td>" for name in dimensions)
+        if extra:  # a dimension the report did not declare: keep it visible rather than drop it
+            cells = cells[: -len("</td>")] + _e(" / " + " / ".join(values[name] for name in extra)) + "</td>"
+        return cells
+
+    def group_heads(self) -> str:
+        dimensions = self.report.dimensions or ("group",)
+        return "".join(
+            f'<th scope="col">{_e(self.dimension(name) if self.report.dimensions else self.words.get("group", name))}'
+            "</th>"
+            for name in dimensions
+        )
+
+
+def _format_as_of(report: Report) -> str:
+    as_of = report.as_of
+    if as_of.tzinfo is None or as_of.utcoffset() is None:
+        raise ValidationError("as_of", as_of, "an aware datetime")
+    local = as_of.isoformat(timespec="seconds")
+    utc = as_of.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return local if local.endswith("+00:00") else f"{local} ({utc})"
+
+
+def _table(caption: str, heads: str, rows: Sequence[str], *, class_: str = "") -> str:
+    """A wrapped table; ``caption`` and ``heads`` are markup already."""
+    klass = f' class="{class_}"' if class_ else ""
+    body = "".join(rows)
+    return (
+        f'<div class="table-wrap"><table{klass}><caption>{caption}</caption><thead><tr>{heads}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
+
+
+def _check_cell(cell: Cell) -> None:
+    for name in ("numerator", "denominator", "value", "low", "high"):
+        number = getattr(cell, name)
+        if number is not None and not math.isfinite(number):
+            raise ValidationError(f"{name} of {cell.indicator!r} for {cell.group!r}", number, "a finite number or None")
+
+
+def _used_flags(report: Report) -> list[Flag]:
+    used = {flag for cell in report.cells for flag in cell.flags} | {
+        flag for row in report.equity for flag in row.flags
+    }
+    return [flag for flag in Flag if flag in used]
+
+
+def _flag_legend(page: _Page) -> str:
+    """What each note used in the report means, once, before the tables that use them."""
+    flags = _used_flags(page.report)
+    if not flags:
+        return ""
+    items = "".join(
+        f'<dt><span class="flag flag-{_e(flag.value)}">{page.w(f"flag.{flag.value}")}</span></dt>'
+        f"<dd>{page.w(f'flag_help.{flag.value}')}</dd>"
+        for flag in flags
+    )
+    return f'<div class="flag-legend"><p>{page.w("flag_legend")}:</p><dl class="formula">{items}</dl></div>'
+
+
+def _summary(page: _Page) -> str:
+    """Groups by indicators, values and notes only: the page's first table."""
+    report = page.report
+    index = {(cell.group, cell.indicator): cell for cell in report.cells}
+    heads = page.group_heads() + "".join(
+        f'<th scope="col" class="num">{_e(indicator.title)}<span class="sub">{_e(page.unit(indicator.unit))}</span></th>'
+        for indicator in report.indicators
+    )
+    formatters = {indicator.id: _value_formatter(indicator) for indicator in report.indicators}
+    rows = []
+    missing = page.w("not_available")
+    for group in report.groups():
+        cells = []
+        for indicator in report.indicators:
+            cell = index.get((group, indicator.id))
+            if cell is None:
+                cells.append(f'<td class="num">{missing}</td>')
+                continue
+            _check_cell(cell)
+            value = _e(formatters[indicator.id](cell.value)) if cell.value is not None else missing
+            cells.append(f'<td class="num">{value}{page.flags(cell.flags)}</td>')
+        klass = ' class="too-few"' if any(Flag.TOO_FEW in index[key].flags for key in index if key[0] == group) else ""
+        rows.append(f"<tr{klass}>{page.group_cells(group)}{''.join(cells)}</tr>")
+    return (
+        f'<section id="summary"><h2>{page.w("summary")}</h2>'
+        + _table(page.w("summary_caption"), heads, rows, class_="summary")
+        + _flag_legend(page)
+        + "</section>"
+    )
+
+
+def _headline(page: _Page) -> str:
+    report = page.report
+    cells_by_indicator: dict[str, list[Cell]] = {}
+    for cell in report.cells:
+        cells_by_indicator.setdefault(cell.indicator, []).append(cell)
+    parts = [
+        f'<section id="headline"><h2>{page.w("headline")}</h2><p>{page.w("headline_intro")}</p>',
+        _flag_legend(page),
+    ]
+    for number, indicator in enumerate(report.indicators, start=1):
+        value_of = _value_formatter(indicator)
+        unit = page.unit(indicator.unit)
+        sub = _e(indicator.formula or indicator.numerator)
+        caption = f'{_e(indicator.title)} <span class="sub">{sub} ({_e(unit)})</span>'
+        heads = (
+            page.group_heads()
+            + f'<th scope="col" class="num">{page.w("value")}</th>'
+            + f'<th scope="col" class="num">{page.w("interval")}</th>'
+            + f'<th scope="col" class="num">{page.w("numerator")}<span class="sub">{_e(indicator.numerator)}</span></th>'
+            + f'<th scope="col" class="num">{page.w("denominator")}'
+            + f'<span class="sub">{_e(indicator.denominator)}</span></th>'
+            + f'<th scope="col" class="num">{page.w("n")}</th>'
+            + f'<th scope="col">{page.w("flags")}</th>'
+        )
+        rows = []
+        for cell in cells_by_indicator.get(indicator.id, []):
+            _check_cell(cell)
+            missing = page.w("not_available")
+            value = value_of(cell.value) if cell.value is not None else missing
+            if cell.low is not None and cell.high is not None:
+                interval = f"{value_of(cell.low)} \u2013 {value_of(cell.high)}"
+            else:
+                interval = missing
+            numerator = _count(cell.numerator) if cell.numerator is not None else missing
+            denominator = _count(cell.denominator) if cell.denominator is not None else missing
+            klass = ' class="too-few"' if Flag.TOO_FEW in cell.flags else ""
+            rows.append(
+                f"<tr{klass}>{page.group_cells(cell.group)}"
+                f'<td class="num">{_e(value)}</td><td class="num">{_e(interval)}</td>'
+                f'<td class="num">{_e(numerator)}</td><td class="num">{_e(denominator)}</td>'
+                f'<td class="num">{_e(_count(cell.n))}</td><td>{page.flags(cell.flags)}</td></tr>'
+            )
+        parts.append(f'<section id="indicator-{number}">')
+        parts.append(_table(caption, heads, rows, class_="headline"))
+        parts.append("</section>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _survival_at(curve: SurvivalCurve, time: float) -> float:
+    """The curve's share still open at ``time`` (1 before the first step)."""
+    value = 1.0
+    for step, survival in zip(curve.times, curve.survival, strict=False):
+        if step > time:
+            break
+        value = survival
+    return value
+
+
+def _survival_section(page: _Page) -> str:
+    report = page.report
+    if not report.survival:
+        return ""
+    keyed: dict[tuple[str, str, float | None], list[SurvivalCurve]] = {}
+    for curve in report.survival:
+        keyed.setdefault((curve.clock, curve.unit, curve.target), []).append(curve)
+    parts = [f'<section id="survival"><h3>{page.w("survival")}</h3>']
+    for (clock, unit_key, target), curves in keyed.items():
+        unit = page.unit(unit_key)
+        steps = _svg.HOUR_STEPS if "hour" in unit_key else _svg.DAY_STEPS
+        for start in range(0, len(curves), _CURVES_PER_CHART):
+            chunk = curves[start : start + _CURVES_PER_CHART]
+            parts.append(_survival_chart(page, chunk, clock, unit, target, steps))
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _survival_chart(  # noqa: PLR0913 - one chart's coordinates
+    page: _Page,
+    curves: Sequence[SurvivalCurve],
+    clock: str,
+    unit: str,
+    target: float | None,
+    steps: Sequence[float],
+) -> str:
+    clock_words = page.raw(f"clock.{clock}") if f"clock.{clock}" in page.words else clock
+    names = [page.group_label(curve.group) for curve in curves]
+    chart_id = page.next_chart_id()
+    target_text = _svg.tick_text(target) if target is not None else ""
+    svg = _svg.survival_chart(
+        [
+            _svg.StepCurve(name, curve.times, curve.survival, curve.low, curve.high)
+            for name, curve in zip(names, curves, strict=True)
+        ],
+        id_prefix=chart_id,
+        title=page.raw("survival_title", clock=clock_words, unit=unit),
+        description=page.raw("survival_desc", unit=unit, groups="; ".join(names)),
+        x_label=page.raw("survival_x", unit=unit),
+        y_label=page.raw("survival_y"),
+        target_days=target,
+        target_label=page.raw("target_line", time=target_text, unit=unit),
+        no_data=page.raw("no_data"),
+        tick_steps=steps,
+    )
+    latest = max([*(curve.times[-1] for curve in curves if curve.times), target or 0.0])
+    checkpoints = [tick for tick in _svg.time_ticks(latest, steps=steps) if tick > 0]
+    if target is not None and target not in checkpoints:
+        checkpoints = sorted([*checkpoints, target])
+    heads = (
+        f'<th scope="col">{page.w("group")}</th><th scope="col" class="num">{page.w("n")}</th>'
+        f'<th scope="col" class="num">{page.w("events")}</th><th scope="col" class="num">{page.w("censored")}</th>'
+        f'<th scope="col" class="num">{page.w("median")}</th>'
+    )
+    heads += "".join(
+        f'<th scope="col" class="num">{page.w("still_open_at", time=_svg.tick_text(time), unit=unit)}</th>'
+        for time in checkpoints
+    )
+    rows = []
+    for name, curve in zip(names, curves, strict=True):
+        median = _plain(curve.median, 1) if curve.median is not None else page.raw("flag.not-reached")
+        shares = "".join(
+            f'<td class="num">{_survival_at(curve, time) * 100:.1f}%</td>' if curve.times else "<td></td>"
+            for time in checkpoints
+        )
+        rows.append(
+            f'<tr><th scope="row">{_e(name)}</th><td class="num">{_count(curve.n)}</td>'
+            f'<td class="num">{_count(curve.events)}</td><td class="num">{_count(curve.censored)}</td>'
+            f'<td class="num">{_e(median)}</td>{shares}</tr>'
+        )
+    title = page.w("survival_title", clock=clock_words, unit=unit)
+    caption = page.w("chart_data", title=page.raw("survival_title", clock=clock_words, unit=unit))
+    return f'<figure id="{chart_id}">{svg}<figcaption>{title}</figcaption></figure>' + _table(
+        caption, heads, rows, class_="chart-data"
+    )
+
+
+def _backlog_section(page: _Page) -> str:
+    by_group: dict[Group, list[BacklogPoint]] = {}
+    for point in page.report.backlog:
+        by_group.setdefault(point.group, []).append(point)
+    if not by_group:
+        return ""
+    parts = [f'<section id="backlog"><h3>{page.w("backlog")}</h3>']
+    for group, points in by_group.items():
+        name = page.group_label(group)
+        chart_id = page.next_chart_id()
+        svg = _svg.backlog_chart(
+            [point.period for point in points],
+            [point.opened for point in points],
+            [point.closed for point in points],
+            [point.backlog for point in points],
+            id_prefix=chart_id,
+            title=page.raw("backlog_title", group=name),
+            description=page.raw("backlog_desc"),
+            x_label=page.raw("backlog_x"),
+            y_label=page.raw("backlog_y"),
+            backlog_label=page.raw("backlog_end"),
+            opened_label=page.raw("opened"),
+            closed_label=page.raw("closed"),
+            no_data=page.raw("no_data"),
+        )
+        title = page.w("backlog_title", group=name)
+        heads = (
+            f'<th scope="col">{page.w("period_col")}</th><th scope="col" class="num">{page.w("opened")}</th>'
+            f'<th scope="col" class="num">{page.w("closed")}</th>'
+            f'<th scope="col" class="num">{page.w("backlog_end")}</th>'
+        )
+        rows = [
+            f'<tr><th scope="row">{_e(point.period)}</th><td class="num">{_count(point.opened)}</td>'
+            f'<td class="num">{_count(point.closed)}</td><td class="num">{_count(point.backlog)}</td></tr>'
+            for point in points
+        ]
+        parts.append(f'<figure id="{chart_id}">{svg}<figcaption>{title}</figcaption></figure>')
+        parts.append(
+            _table(page.w("chart_data", title=page.raw("backlog_title", group=name)), heads, rows, class_="chart-data")
+        )
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _ages_section(page: _Page) -> str:
+    by_group: dict[Group, list[AgeBucket]] = {}
+    for bucket in page.report.ages:
+        by_group.setdefault(bucket.group, []).append(bucket)
+    if not by_group:
+        return ""
+    parts = [f'<section id="ages"><h3>{page.w("ages")}</h3>']
+    for group, buckets in by_group.items():
+        name = page.group_label(group)
+        chart_id = page.next_chart_id()
+        svg = _svg.age_chart(
+            [bucket.label for bucket in buckets],
+            [bucket.count for bucket in buckets],
+            id_prefix=chart_id,
+            title=page.raw("ages_title", group=name),
+            description=page.raw("ages_desc"),
+            x_label=page.raw("ages_x"),
+            y_label=page.raw("ages_y"),
+            no_data=page.raw("no_data"),
+        )
+        title = page.w("ages_title", group=name)
+        heads = f'<th scope="col">{page.w("bucket")}</th><th scope="col" class="num">{page.w("count")}</th>'
+        rows = [
+            f'<tr><th scope="row">{_e(bucket.label)}</th><td class="num">{_count(bucket.count)}</td></tr>'
+            for bucket in buckets
+        ]
+        parts.append(f'<figure id="{chart_id}">{svg}<figcaption>{title}</figcaption></figure>')
+        parts.append(
+            _table(page.w("chart_data", title=page.raw("ages_title", group=name)), heads, rows, class_="chart-data")
+        )
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _quality_section(page: _Page) -> str:
+    heads = (
+        f'<th scope="col">{page.w("check")}</th><th scope="col" class="num">{page.w("count")}</th>'
+        f'<th scope="col">{page.w("treatment")}</th>'
+    )
+    rows = [
+        f'<tr><th scope="row">{_e(row.title)} <code class="muted">{_e(row.check)}</code></th>'
+        f'<td class="num">{_count(row.count)}</td><td>{_e(row.treatment)}</td></tr>'
+        for row in page.report.quality
+    ]
+    if not rows:
+        rows = [f'<tr><td colspan="3">{page.w("no_data")}</td></tr>']
+    return (
+        f'<section id="quality"><h2>{page.w("quality")}</h2><p>{page.w("quality_intro")}</p>'
+        + _table(page.w("quality"), heads, rows)
+        + "</section>"
+    )
+
+
+def _equity_section(page: _Page) -> str:
+    report = page.report
+    if not report.equity:
+        return ""
+    titles = {indicator.id: indicator.title for indicator in report.indicators}
+    heads = (
+        f'<th scope="col">{page.w("area")}</th><th scope="col">{page.w("indicator")}</th>'
+        f'<th scope="col" class="num">{page.w("raw")}</th><th scope="col" class="num">{page.w("standardised")}</th>'
+        f'<th scope="col" class="num">{page.w("n")}</th><th scope="col" class="num">{page.w("population")}</th>'
+        f'<th scope="col" class="num">{page.w("per_1000")}</th><th scope="col">{page.w("flags")}</th>'
+    )
+    missing = page.raw("not_available")
+    rows = []
+    for row in report.equity:
+        try:
+            value_of = _value_formatter(report.indicator(row.indicator))
+        except KeyError:
+            value_of = _count
+        raw = value_of(row.raw) if row.raw is not None else missing
+        standardised = value_of(row.standardised) if row.standardised is not None else missing
+        population = _count(row.population) if row.population is not None else missing
+        per_1000 = _plain(row.per_1000, 1) if row.per_1000 is not None else missing
+        klass = ' class="too-few"' if Flag.TOO_FEW in row.flags else ""
+        rows.append(
+            f'<tr{klass}><th scope="row">{_e(row.area)}</th><td>{_e(titles.get(row.indicator, row.indicator))}</td>'
+            f'<td class="num">{_e(raw)}</td><td class="num">{_e(standardised)}</td>'
+            f'<td class="num">{_count(row.n)}</td><td class="num">{_e(population)}</td>'
+            f'<td class="num">{_e(per_1000)}</td><td>{page.flags(row.flags)}</td></tr>'
+        )
+    return (
+        f'<section id="equity"><h2>{page.w("equity")}</h2><p>{page.w("equity_intro")}</p>'
+        + _table(page.w("equity"), heads, rows)
+        + "</section>"
+    )
+
+
+def _methods_section(page: _Page, as_of: str) -> str:
+    report = page.report
+    parts = [f'<section id="methods"><h2>{page.w("methods")}</h2>']
+    parts.append(f"<p>{page.w('as_of')}: <time>{_e(as_of)}</time>.")
+    if report.period:
+        parts.append(f" {page.w('period')}: {_e(report.period)}.")
+    parts.append("</p>")
+    parts.extend(f"<p>{_e(paragraph)}</p>" for paragraph in report.methods)
+    for indicator in report.indicators:
+        kind = page.words.get(f"kind.{indicator.kind.value}", indicator.kind.value)
+        fields = [
+            ("identifier", f"<code>{_e(indicator.id)}</code>"),
+            ("formula", _e(indicator.formula)),
+            ("kind", _e(kind)),
+            ("unit", _e(page.unit(indicator.unit))),
+            ("numerator", _e(indicator.numerator)),
+            ("denominator", _e(indicator.denominator)),
+            ("clock", _e(indicator.clock)),
+            ("calendar", _e(indicator.calendar)),
+            ("as_of_rule", _e(indicator.as_of)),
+            ("exclusions", _e(indicator.exclusions)),
+        ]
+        rows = "".join(f"<dt>{page.w(key)}</dt><dd>{value or page.w('not_available')}</dd>" for key, value in fields)
+        parts.append(f'<h3>{_e(indicator.title)}</h3><dl class="formula">{rows}</dl>')
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def render_html(report: Report, *, labels: Mapping[str, str] | None = None) -> str:
+    """The report as one self-contained HTML5 page, ready to publish.
+
+    The page holds the title and as-of time, a table per indicator (value,
+    95% interval, numerator, denominator, n and flags in words for every
+    group), the charts (Kaplan-Meier "still open" curves with the target as
+    a line, backlog flow, ages of open requests) each followed by its data
+    table, the data-quality table, the equity view when the report has one,
+    and the methods: every indicator's formula. Inline CSS (screen and
+    print), inline SVG, no script and nothing fetched from anywhere.
+
+    Words come from ``LABELS[report.language]`` (English when the language is
+    unknown), overridden by ``report.labels`` and then by ``labels``. Keys
+    include the section titles and column heads of ``LABELS["en"]``,
+    ``dimension.<name>`` for a grouping dimension's column head,
+    ``unit.<unit>``, ``clock.<clock>`` and ``flag.<flag value>``.
+
+    Args:
+        report: the figures and how they were made.
+        labels: words overriding the language's defaults, key by key.
+
+    Returns:
+        The page as text; encode it as UTF-8 (the page declares it). The
+        same report always gives the same text, byte for byte.
+
+    Raises:
+        ValidationError: ``report.as_of`` is naive, or chart data is
+            inconsistent (a curve's sequences of different lengths).
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> from georeport.stats import Cell, Indicator, Report
+        >>> report = Report(
+        ...     title="Parks <311>", as_of=datetime(2024, 4, 1, tzinfo=timezone.utc), language="en",
+        ...     dimensions=("agency",), period="",
+        ...     indicators=(Indicator(id="received", title="Requests received", kind="count",
+        ...                           unit="requests", numerator="requests received"),),
+        ...     cells=(Cell(group=(("agency", "Parks"),), indicator="received", numerator=3.0,
+        ...                 denominator=None, value=3.0, n=3),),
+        ... )
+        >>> page = render_html(report)
+        >>> page.startswith("<!DOCTYPE html>"), "<title>Parks &lt;311&gt;" in page, "<script" in page
+        (True, True, False)
+        >>> page == render_html(report)
+        True
+    """
+    page = _Page(report, labels or {})
+    as_of = _format_as_of(report)
+    charts = _survival_section(page) + _backlog_section(page) + _ages_section(page)
+    equity = _equity_section(page)
+    toc = [("summary", page.w("summary"))]
+    if charts:
+        toc.append(("charts", page.w("charts")))
+    toc.append(("headline", page.w("headline")))
+    toc.append(("quality", page.w("quality")))
+    if equity:
+        toc.append(("equity", page.w("equity")))
+    toc.append(("methods", page.w("methods")))
+    notes = ""
+    if report.notes:
+        items = "".join(f"<li>{_e(note)}</li>" for note in report.notes)
+        notes = f'<section class="notes" aria-labelledby="notes-title"><h2 id="notes-title">{page.w("notes")}</h2><ul>{items}</ul></section>'
+    period = f'<p class="muted">{page.w("period")}: {_e(report.period)}</p>' if report.period else ""
+    body = [
+        "<!DOCTYPE html>",
+        f'<html lang="{_e(report.language)}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(report.title)} \u2014 {_e(as_of)}</title>",
+        '<link rel="icon" href="data:,">',
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        (
+            f'<header><h1>{_e(report.title)}</h1><p class="as-of">{page.w("as_of")}: <time>{_e(as_of)}</time></p>'
+            f"{period}</header>"
+        ),
+        f'<nav aria-label="{page.w("contents")}"><ol>'
+        + "".join(f'<li><a href="#{anchor}">{text}</a></li>' for anchor, text in toc)
+        + "</ol></nav>",
+        "<main>",
+        notes,
+        _summary(page),
+        f'<section id="charts"><h2>{page.w("charts")}</h2>{charts}</section>' if charts else "",
+        _headline(page),
+        _quality_section(page),
+        equity,
+        _methods_section(page, as_of),
+        "</main>",
+        f"<footer><p>{page.w('generated', as_of=as_of)}</p></footer>",
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(part for part in body if part) + "\n"
