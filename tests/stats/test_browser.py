@@ -15,6 +15,7 @@ import contextlib
 import http.server
 import json
 import os
+import re
 import shutil
 import socket
 import struct
@@ -287,9 +288,12 @@ def test_the_report_renders_with_no_network_request_and_no_console_error(tmp_pat
     assert printed_nav == "none"
 
 
-def test_a_page_that_fetches_is_caught(tmp_path: Path) -> None:
-    """The check above can fail: an image from elsewhere and a console error are both seen."""
+@pytest.mark.parametrize("policy", [True, False], ids=["with-csp", "without-csp"])
+def test_a_page_that_fetches_is_caught(tmp_path: Path, policy: bool) -> None:
+    """The check above can fail: an image from elsewhere and a script are seen (or refused by the page's policy)."""
     page = render_html(make_report(survival=(curve(ROADS, (1.0,), (0.5,)),), backlog=(), ages=()))
+    if not policy:
+        page = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page)
     page = page.replace(
         "</main>", '<img src="http://example.invalid/x.png" alt=""><script>console.error("boom")</script></main>'
     )
@@ -297,6 +301,14 @@ def test_a_page_that_fetches_is_caught(tmp_path: Path) -> None:
         time.sleep(0.2)
         tools.call("Runtime.evaluate", expression="1")
         requested = [event["request"]["url"] for event in tools.named("Network.requestWillBeSent")]
+        found = problems(tools)
         assert url in requested
-        assert "http://example.invalid/x.png" in requested
-        assert any("boom" in problem for problem in problems(tools))
+        if policy:  # the browser refuses both and says so
+            blocked = [event.get("blockedReason") for event in tools.named("Network.loadingFailed")]
+            assert blocked == ["csp"]
+            assert any("Content Security Policy" in problem and "example.invalid" in problem for problem in found)
+            assert any("inline script violates" in problem for problem in found)
+            assert not any("boom" in problem for problem in found)
+        else:
+            assert "http://example.invalid/x.png" in requested
+            assert any("boom" in problem for problem in found)

@@ -236,6 +236,9 @@ class TestSelfContained:
             assert url.startswith("#")
             assert url[1:] in anchors
         assert "@import" not in page
+        (policy,) = document.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")
+        assert "default-src 'none'" in policy
+        assert "script-src" not in policy
         assert not re.search(r"\bon[a-z]+=", page)  # no inline event handlers
         assert "http://" not in page.replace("http://www.w3.org/2000/svg", "")
         assert "https://" not in page

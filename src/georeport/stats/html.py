@@ -5,7 +5,8 @@ This file owns the report's page; the charts are drawn by ``_svg``. Its rules:
 - Self-contained: CSS inline (a screen and a print stylesheet), charts as
   inline SVG, no script, no external resource of any kind (the only ``href``
   values are ``#fragments`` and the empty ``data:`` icon that stops browsers
-  asking for ``/favicon.ico``).
+  asking for ``/favicon.ico``); a Content-Security-Policy ``<meta>`` makes
+  browsers refuse any fetch and any script, should one ever be added.
 - Byte-identical for the same report: no rendering time, ids numbered in
   document order, groups and indicators in the report's order, fixed number
   formats.
@@ -264,6 +265,8 @@ _ES = {
 LABELS: Mapping[str, Mapping[str, str]] = {"en": _EN, "es": _ES}
 
 _CURVES_PER_CHART = len(_svg.PALETTE)
+# The page needs nothing from anywhere: a browser refuses any fetch, even one a later edit might add.
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
 _CSS = """
 :root { color-scheme: light; --ink: #1a1a1a; --muted: #555; --rule: #c8c8c8; --band: #f3f3f3; --warn: #8a4b00; }
@@ -849,6 +852,7 @@ def render_html(report: Report, *, labels: Mapping[str, str] | None = None) -> s
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
         f"<title>{_e(report.title)} \u2014 {_e(as_of)}</title>",
         '<link rel="icon" href="data:,">',
         f"<style>{_CSS}</style>",
