@@ -31,6 +31,7 @@ from georeport.models import (
 )
 from georeport.models._fields import JSONValue
 from georeport.server.jurisdictions import Jurisdiction
+from georeport.server.service_levels import ServiceLevels
 from georeport.server.store import NewRequest, Store, StoredCase
 from georeport.server.updates import Update, apply_update
 from georeport.wire.params import InvalidParametersError, ParsedPost, Query, RequestsQuery, http_status
@@ -47,8 +48,8 @@ __all__ = [
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 """The specification URL discovery documents name."""
 
-ExpectedDatetime = Callable[[Jurisdiction, ServiceRequest], datetime | None]
-"""Computes a new request's ``expected_datetime`` (from its jurisdiction's SLA policy)."""
+ExpectedDatetime = Callable[[Jurisdiction, Case, datetime], datetime | None]
+"""Computes a request's ``expected_datetime`` from its jurisdiction and case, now (``ServiceLevels.expected``)."""
 
 
 class RefusalError(GeoReportError):
@@ -124,7 +125,8 @@ class LocalBackend:
     Args:
         store: the database.
         clock: gives the current time (aware); the wall clock by default.
-        expected: computes a new request's ``expected_datetime``; None leaves it unset.
+        expected: computes a request's ``expected_datetime`` when it is read; by default the
+            jurisdiction's SLA policy book (``ServiceLevels``), none when it declares none.
         contact: the discovery document's ``contact``.
         key_service: the discovery document's ``key_service`` (how to get an API key).
     """
@@ -140,7 +142,7 @@ class LocalBackend:
     ) -> None:
         self.store = store
         self.clock = clock
-        self.expected = expected
+        self.expected = expected if expected is not None else ServiceLevels().expected
         self.contact = contact
         self.key_service = key_service
         self.jurisdictions = {found.jurisdiction_id: found for found in store.jurisdictions()}
@@ -226,10 +228,6 @@ class LocalBackend:
             media_url=submission.media_url,
             extensions=extensions,
         )
-        if self.expected is not None:
-            expected = self.expected(jurisdiction, request)
-            if expected is not None:
-                request = attrs.evolve(request, expected_datetime=expected.astimezone(jurisdiction.zone))
         kind = service.type or ServiceType.REALTIME
         channel = _channel(submission.extensions.get("channel"))
         stored = self.store.add_request(
@@ -255,7 +253,7 @@ class LocalBackend:
             raise RefusalError(problems)
         now = self.clock()
         found = self.store.select(jurisdiction.jurisdiction_id, query, now=now)
-        published = [_publish(stored, extensions=query.extensions) for stored in found]
+        published = [self._publish(stored, extensions=query.extensions, now=now) for stored in found]
         return Partial(ServiceRequestList(query.select(published, now=now)))
 
     def _stored(self, service_request_id: str, jurisdiction_id: str | None) -> StoredCase:
@@ -268,7 +266,8 @@ class LocalBackend:
         """The request; 404 when there is none (in the jurisdiction, when one is named)."""
         if query.jurisdiction_id is not None:
             self.jurisdiction(query.jurisdiction_id)
-        return _publish(self._stored(service_request_id, query.jurisdiction_id), extensions=query.extensions)
+        stored = self._stored(service_request_id, query.jurisdiction_id)
+        return self._publish(stored, extensions=query.extensions, now=self.clock())
 
     def token(self, token: str, query: Query) -> TokenReceipt:
         """The id a token stands for; 404 for an unknown token."""
@@ -299,7 +298,22 @@ class LocalBackend:
             raise RefusalError(error.errors, status=error.status_hint) from error
         if stored is None:
             raise RefusalError.one(404, f"no service request has the id {service_request_id!r}")
-        return _publish(stored, extensions=True)
+        return self._publish(stored, extensions=True, now=self.clock())
+
+    def _publish(self, stored: StoredCase, *, extensions: bool, now: datetime) -> ServiceRequest:
+        """The request as published: the case's projection and ``expected_datetime`` from the SLA policy.
+
+        What the standard does not name (answers, detailed status) only with ``extensions=true``.
+        """
+        request = stored.case.as_service_request()
+        jurisdiction = self.jurisdictions.get(stored.jurisdiction_id)
+        expected = None if jurisdiction is None else self.expected(jurisdiction, stored.case, now)
+        if expected is not None and jurisdiction is not None:
+            request = attrs.evolve(request, expected_datetime=expected.astimezone(jurisdiction.zone))
+        if not extensions:
+            kept = {name: value for name, value in request.extensions.items() if name not in _PRIVATE_EXTENSIONS}
+            request = attrs.evolve(request, extensions=kept)
+        return request
 
 
 def _channel(value: object) -> Channel:
@@ -310,12 +324,3 @@ def _channel(value: object) -> Channel:
 
 
 _PRIVATE_EXTENSIONS = ("attributes", "extended_attributes")
-
-
-def _publish(stored: StoredCase, *, extensions: bool) -> ServiceRequest:
-    """The request as the server publishes it; what the standard does not name only with ``extensions=true``."""
-    request = stored.case.as_service_request()
-    if not extensions:
-        kept = {name: value for name, value in request.extensions.items() if name not in _PRIVATE_EXTENSIONS}
-        request = attrs.evolve(request, extensions=kept)
-    return request

@@ -25,10 +25,32 @@ from georeport.lifecycle import Workflow, default_workflow
 from georeport.models import Datatype, Service, ServiceAttribute, ServiceDefinition, ServiceList
 from georeport.routing import from_geojson
 
-__all__ = ["DEMO_TIMEZONE", "Jurisdiction", "demo_jurisdictions", "sample_catalog"]
+__all__ = ["DEMO_SLA", "DEMO_TIMEZONE", "Jurisdiction", "demo_jurisdictions", "sample_catalog"]
 
 DEMO_TIMEZONE = "America/Los_Angeles"
 """The zone of the demo jurisdictions (the synthetic scenario lies in the Pacific Northwest)."""
+
+DEMO_SLA: Mapping[str, Any] = {
+    "calendars": {
+        "office": {
+            "zone": "America/Los_Angeles",
+            "hours": {"weekdays": "08:00-17:00"},
+            "holidays": ["2026-01-01", "2026-05-25", "2026-07-03", "2026-09-07", "2026-11-26", "2026-12-25"],
+        },
+        "always": {"zone": "America/Los_Angeles", "hours": {"everyday": "00:00-24:00"}},
+    },
+    "default": {"calendar": "office", "response": {"business_hours": 8}, "resolution": {"business_days": 10}},
+    "policies": [
+        {
+            "service_code": "PK-101",
+            "calendar": "office",
+            "response": {"business_hours": 4},
+            "resolution": {"business_days": 5},
+        },
+        {"service_code": "WA-330", "calendar": "always", "response": {"hours": 2}, "resolution": {"hours": 24}},
+    ],
+}
+"""The demo jurisdictions' service levels: office hours in Pacific time, a hydrant leak round the clock."""
 
 
 def _zone(_instance: object, _attribute: object, value: str) -> None:
@@ -147,7 +169,8 @@ def demo_jurisdictions(names: Sequence[str] | None = None) -> list[Jurisdiction]
     synthetic Elk Falls scenario of ``georeport.routing.demo_router``) keeps
     its id, name and boundary, and offers the sample services it lists; a
     code the samples do not define becomes a plain service of that name, and
-    the fallback (which lists none) offers them all. Times are Pacific.
+    the fallback (which lists none) offers them all. Times are Pacific; the
+    service levels are ``DEMO_SLA``.
 
     Args:
         names: keep only these ids, in this order.
@@ -183,6 +206,7 @@ def demo_jurisdictions(names: Sequence[str] | None = None) -> list[Jurisdiction]
                 timezone=DEMO_TIMEZONE,
                 agency_responsible=place.name,
                 boundary=boundary,
+                sla=DEMO_SLA,
             )
         )
     if names is None:

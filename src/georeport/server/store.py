@@ -29,6 +29,7 @@ import os
 import queue
 import secrets
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Literal
@@ -122,6 +123,7 @@ class Store:
         self.synchronous = synchronous
         self.timeout = timeout
         self._idle: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
+        self._writer = threading.Lock()
         self._workflows: dict[str, Workflow] = {}
         self._migrate()
 
@@ -151,8 +153,13 @@ class Store:
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: committed on success, rolled back on any error."""
-        with self._connection() as connection:
+        """One write transaction: committed on success, rolled back on any error.
+
+        Writers of this process queue on a lock first: SQLite's own busy wait
+        sleeps in growing steps, which gives a long tail under contention;
+        other processes still meet SQLite's lock (``timeout``).
+        """
+        with self._connection() as connection, self._writer:
             connection.execute("BEGIN IMMEDIATE")
             try:
                 yield connection
