@@ -4,7 +4,7 @@ Usage (from the repository root)::
 
     python docs/scripts/report_screenshot.py                 # docs/img/stats-report.png
     python docs/scripts/report_screenshot.py --language es --html /tmp/informe.html
-    python docs/scripts/report_screenshot.py --output /tmp/report.png --width 1100 --height 2400
+    python docs/scripts/report_screenshot.py --output /tmp/report.png --width 1100 --height 2600
 
 It builds ``demo_report()`` (a fictional department, four services, seeded
 synthetic requests, Kaplan-Meier curves computed with ``scipy.stats.ecdf``),
@@ -389,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "img" / "stats-report.png")
     parser.add_argument("--html", type=Path, help="also keep the rendered page here")
     parser.add_argument("--width", type=int, default=1000)
-    parser.add_argument("--height", type=int, default=1800)
+    parser.add_argument("--height", type=int, default=1700)
     parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
     arguments = parser.parse_args(argv)
 

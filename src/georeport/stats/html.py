@@ -287,7 +287,7 @@ table { border-collapse: collapse; font-size: .92rem; font-variant-numeric: tabu
 caption { text-align: left; font-weight: bold; padding: .3rem 0; }
 caption .sub { display: block; font-size: .85rem; }
 th, td { border-bottom: 1px solid var(--rule); padding: .25rem .6rem; vertical-align: top; text-align: left; }
-thead th { border-bottom: 2px solid var(--ink); }
+thead th { border-bottom: 2px solid var(--ink); vertical-align: bottom; }
 th .sub { display: block; font-size: .8rem; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 tbody tr:nth-child(even) { background: var(--band); }
