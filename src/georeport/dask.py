@@ -1,0 +1,360 @@
+"""Dumps beyond one machine: Dask bags and data frames of service requests, and statistics on a cluster.
+
+The files are split into partitions at record boundaries
+(``georeport.wire.partitions``); each Dask task reads its partitions with
+the same streaming readers a single process uses, so a cluster reads exactly
+what ``georeport.wire.iter_dump`` reads, in the same order::
+
+    from dask.distributed import Client
+    import georeport.dask
+
+    client = Client("scheduler:8786")
+    requests = georeport.dask.read_bag(["nyc-2023.csv.gz", "nyc-2024.csv.gz"], mapping=NYC_311)
+    frame = georeport.dask.read_frame(paths)            # a dask.dataframe, frames' typed columns
+    table = georeport.dask.summarize(paths, by=["agency_responsible"], period="month")
+
+``summarize`` computes per group the volume, the closed and open counts, the
+closed share and the median hours from request to close (from the Bulk
+``closed_datetime``), exactly: each task reduces its partitions to counts and
+the durations of its closed requests, and the partial results are merged in
+a tree, so the result is identical to ``summarize_requests`` on one process.
+
+Dask is imported when first needed (``pip install "open311-georeport[dask]"``).
+This module is an edge: it reads files.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+import numpy as np
+
+from georeport.frames import to_pandas
+from georeport.models import ServiceRequest, Status
+from georeport.wire.bulk import DEFAULT_STATUSES, StatusMapping
+from georeport.wire.columns import ColumnMapping
+from georeport.wire.dumps import DEFAULT_PARTITION_BYTES, DumpFormat, Partition, iter_partition, partitions
+
+if TYPE_CHECKING:
+    import dask.bag
+    import dask.dataframe
+    import pandas as pd
+
+__all__ = ["Period", "read_bag", "read_frame", "summarize", "summarize_requests"]
+
+Period = Literal["day", "week", "month", "year"]
+
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND: Final = timedelta(microseconds=1)
+_HOUR_US: Final = 3_600_000_000
+_Key = tuple[str | None, ...]
+_Partial = dict[_Key, tuple[int, int, int, list[np.ndarray]]]
+
+
+def _dask() -> Any:
+    try:
+        import dask.bag  # noqa: PLC0415 - an optional extra, imported when needed
+    except ImportError as error:  # pragma: no cover - the test environment has it
+        msg = 'georeport.dask needs dask: pip install "open311-georeport[dask]"'
+        raise ImportError(msg) from error
+    return dask
+
+
+def _plan(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    format: DumpFormat | None,  # noqa: A002
+    mapping: ColumnMapping | None,
+    size: int,
+) -> list[Partition]:
+    names = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
+    return partitions(names, format=format, mapping=mapping is not None, size=size)
+
+
+def _read(
+    parts: Iterable[Partition],
+    mapping: ColumnMapping | None,
+    strict: bool,
+    statuses: StatusMapping,
+) -> Iterator[ServiceRequest]:
+    for part in parts:
+        with iter_partition(part, mapping=mapping, strict=strict, statuses=statuses) as reader:
+            yield from reader
+
+
+def _read_list(
+    parts: Iterable[Partition],
+    mapping: ColumnMapping | None,
+    strict: bool,
+    statuses: StatusMapping,
+) -> list[ServiceRequest]:
+    return list(_read(parts, mapping, strict, statuses))
+
+
+def read_bag(  # noqa: PLR0913 - each option is the caller's to set
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    format: DumpFormat | None = None,  # noqa: A002
+    mapping: ColumnMapping | None = None,
+    strict: bool = False,
+    statuses: StatusMapping = DEFAULT_STATUSES,
+    size: int = DEFAULT_PARTITION_BYTES,
+) -> dask.bag.Bag:
+    """A Dask bag of the ``ServiceRequest`` records of ``paths``, one bag partition per file part.
+
+    Args:
+        paths: a file or files (any format ``iter_dump`` reads; ``.gz``/``.zip``
+            files are one partition each).
+        format: their format; told from each name when None.
+        mapping: the column mapping of city CSV exports.
+        strict: refuse what the format forbids (raised from the task).
+        statuses: how Bulk ``status_description`` maps onto open/closed.
+        size: about how many bytes each partition reads.
+
+    Raises:
+        ImportError: dask is not installed (the ``dask`` extra).
+        ParseError: a file's format cannot be told (at once); a record
+            cannot be read (when computed).
+    """
+    bags = _dask().bag
+    parts = _plan(paths, format, mapping, size)
+    bag = bags.from_sequence(parts, npartitions=max(1, len(parts)))
+    requests: dask.bag.Bag = bag.map_partitions(_read_list, mapping, strict, statuses)
+    return requests
+
+
+def _frame(part: Partition, mapping: ColumnMapping | None, statuses: StatusMapping, tz: str) -> pd.DataFrame:
+    return to_pandas(_read([part], mapping, False, statuses), tz=tz)  # noqa: FBT003
+
+
+def read_frame(  # noqa: PLR0913
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    format: DumpFormat | None = None,  # noqa: A002
+    mapping: ColumnMapping | None = None,
+    statuses: StatusMapping = DEFAULT_STATUSES,
+    tz: str = "UTC",
+    size: int = DEFAULT_PARTITION_BYTES,
+) -> dask.dataframe.DataFrame:
+    """A Dask data frame of the requests of ``paths``: ``georeport.frames`` columns, one partition per file part.
+
+    Raises:
+        ImportError: dask is not installed (the ``dask`` extra).
+    """
+    _dask()
+    import dask.dataframe  # noqa: PLC0415 - an optional extra
+
+    parts = _plan(paths, format, mapping, size)
+    meta = to_pandas([], tz=tz)
+    frame: dask.dataframe.DataFrame = dask.dataframe.from_map(  # type: ignore[no-untyped-call]
+        _frame, parts, mapping=mapping, statuses=statuses, tz=tz, meta=meta
+    )
+    return frame
+
+
+# --- statistics ------------------------------------------------------------------------------
+def _period_label(moment: datetime | None, period: Period | None, zone: Any) -> str | None:
+    if period is None:
+        return None
+    if moment is None:
+        return None
+    local = moment.astimezone(zone)
+    if period == "day":
+        return local.strftime("%Y-%m-%d")
+    if period == "week":
+        year, week, _day = local.isocalendar()
+        return f"{year}-W{week:02d}"
+    if period == "month":
+        return local.strftime("%Y-%m")
+    return local.strftime("%Y")
+
+
+def _field(request: ServiceRequest, name: str) -> str | None:
+    value = getattr(request, name) if name in _MODEL_FIELDS else request.extensions.get(name)
+    if value is None:
+        return None
+    return value.value if isinstance(value, Status) else str(value)
+
+
+_MODEL_FIELDS: Final = frozenset(
+    (
+        "service_request_id",
+        "status",
+        "status_notes",
+        "service_name",
+        "service_code",
+        "description",
+        "agency_responsible",
+        "service_notice",
+        "address",
+        "address_id",
+        "zipcode",
+        "media_url",
+    )
+)
+
+
+def _micros(value: object) -> int | None:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime):
+        return (value - _EPOCH) // _MICROSECOND
+    return None
+
+
+def _partial(requests: Iterable[ServiceRequest], by: Sequence[str], period: Period | None, tz: str) -> _Partial:
+    """Counts and close durations (microseconds) per group, for one part of the data."""
+    from zoneinfo import ZoneInfo  # noqa: PLC0415 - the standard library, cheap
+
+    zone = ZoneInfo(tz)
+    volumes: dict[_Key, list[int]] = {}
+    durations: dict[_Key, list[int]] = {}
+    for request in requests:
+        key: _Key = tuple(_field(request, name) for name in by)
+        if period is not None:
+            key = (*key, _period_label(request.requested_datetime, period, zone))
+        counts = volumes.get(key)
+        if counts is None:
+            counts = volumes[key] = [0, 0, 0]
+            durations[key] = []
+        counts[0] += 1
+        if request.status is Status.CLOSED:
+            counts[1] += 1
+        elif request.status is Status.OPEN:
+            counts[2] += 1
+        closed = _micros(request.extensions.get("closed_datetime"))
+        if closed is not None and request.requested_datetime is not None:
+            durations[key].append(closed - (request.requested_datetime - _EPOCH) // _MICROSECOND)
+    return {
+        key: (counts[0], counts[1], counts[2], [np.asarray(durations[key], dtype=np.int64)])
+        for key, counts in volumes.items()
+    }
+
+
+def _merge(partials: Iterable[_Partial]) -> _Partial:
+    merged: _Partial = {}
+    for partial in partials:
+        for key, (volume, closed, opened, arrays) in partial.items():
+            found = merged.get(key)
+            if found is None:
+                merged[key] = (volume, closed, opened, list(arrays))
+            else:
+                merged[key] = (found[0] + volume, found[1] + closed, found[2] + opened, [*found[3], *arrays])
+    return merged
+
+
+def _table(merged: _Partial, by: Sequence[str], period: Period | None) -> pd.DataFrame:
+    import pandas as pd  # noqa: PLC0415 - an optional extra
+
+    names = [*by, "period"] if period is not None else list(by)
+    rows = []
+    for key in sorted(merged, key=lambda k: tuple((v is None, v or "") for v in k)):
+        volume, closed, opened, arrays = merged[key]
+        durations = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
+        median = float(np.median(durations)) / _HOUR_US if durations.size else float("nan")
+        rows.append(
+            (*key, volume, closed, opened, closed / volume if volume else float("nan"), int(durations.size), median)
+        )
+    columns = [*names, "volume", "closed", "open", "closed_share", "with_close_time", "median_hours_to_close"]
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    for name in ("volume", "closed", "open", "with_close_time"):
+        frame[name] = frame[name].astype("int64")
+    return frame
+
+
+def summarize_requests(
+    requests: Iterable[ServiceRequest],
+    *,
+    by: Sequence[str] = (),
+    period: Period | None = None,
+    tz: str = "UTC",
+) -> pd.DataFrame:
+    """Volume, closed/open counts, closed share and median hours to close, per group, in one process.
+
+    Args:
+        requests: the requests.
+        by: fields to group by: a request field (``agency_responsible``,
+            ``service_name``, ``status``...) or an extension (``source``,
+            ``service_subtype``...); missing values form their own group.
+        period: also group by the day, ISO week, month or year the request
+            was made, in ``tz``.
+        tz: the zone periods are cut in.
+
+    Returns:
+        A pandas data frame, one row per group (sorted, missing last):
+        the ``by`` columns (and ``period``), ``volume``, ``closed``, ``open``,
+        ``closed_share``, ``with_close_time`` (requests with a Bulk
+        ``closed_datetime``) and ``median_hours_to_close`` over those.
+
+    Examples:
+        >>> from georeport import ServiceRequest
+        >>> from datetime import datetime, UTC
+        >>> opened = datetime(2024, 1, 1, tzinfo=UTC)
+        >>> table = summarize_requests([
+        ...     ServiceRequest("1", "closed", agency_responsible="DOT", requested_datetime=opened,
+        ...                    extensions={"closed_datetime": "2024-01-01T06:00:00Z"}),
+        ...     ServiceRequest("2", "open", agency_responsible="DOT", requested_datetime=opened),
+        ... ], by=["agency_responsible"])
+        >>> table.to_dict("records")[0]
+        {'agency_responsible': 'DOT', 'volume': 2, 'closed': 1, 'open': 1, 'closed_share': 0.5, 'with_close_time': 1, 'median_hours_to_close': 6.0}
+    """
+    return _table(_partial(requests, by, period, tz), by, period)
+
+
+def _partial_of_parts(  # noqa: PLR0913 - positional for Dask
+    parts: Iterable[Partition],
+    mapping: ColumnMapping | None,
+    statuses: StatusMapping,
+    by: Sequence[str],
+    period: Period | None,
+    tz: str,
+) -> _Partial:
+    return _partial(_read(parts, mapping, False, statuses), by, period, tz)  # noqa: FBT003
+
+
+def summarize(  # noqa: PLR0913 - each option is the caller's to set
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    by: Sequence[str] = (),
+    period: Period | None = None,
+    tz: str = "UTC",
+    format: DumpFormat | None = None,  # noqa: A002
+    mapping: ColumnMapping | None = None,
+    statuses: StatusMapping = DEFAULT_STATUSES,
+    size: int = DEFAULT_PARTITION_BYTES,
+    scheduler: Any = None,
+) -> pd.DataFrame:
+    """``summarize_requests`` over dumps of any size, computed by Dask (on a cluster when a client is active).
+
+    Each task reads its partitions and reduces them to per-group counts and
+    close durations; the partial results are merged in a tree. The result is
+    identical to ``summarize_requests(iter_dump(...))`` over the same files.
+
+    Args:
+        paths: the files.
+        by: as ``summarize_requests``.
+        period: as ``summarize_requests``.
+        tz: as ``summarize_requests``.
+        format: the files' format; told from each name when None.
+        mapping: the column mapping of city CSV exports.
+        statuses: how Bulk ``status_description`` maps onto open/closed.
+        size: about how many bytes each partition reads.
+        scheduler: passed to ``compute`` (None: the active client, else Dask's default).
+
+    Raises:
+        ImportError: dask is not installed (the ``dask`` extra).
+    """
+    bags = _dask().bag
+    parts = _plan(paths, format, mapping, size)
+    if not parts:
+        return summarize_requests([], by=by, period=period, tz=tz)
+    bag = bags.from_sequence(parts, npartitions=len(parts))
+    by = tuple(by)
+    merged = bag.reduction(
+        lambda chunk: _partial_of_parts(chunk, mapping, statuses, by, period, tz),
+        _merge,
+        split_every=8,
+    ).compute(scheduler=scheduler)
+    return _table(merged, by, period)
