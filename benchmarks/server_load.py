@@ -143,7 +143,7 @@ def client(number: int, rounds: int, port: int, outcome: Outcome, *, floor: bool
             started = time.perf_counter()
             try:
                 status, answer = _call(port, "POST", "/requests.json", body)
-                identifier = json.loads(answer)[0]["service_request_id"] if status == 200 else None
+                identifier = str(json.loads(answer)[0]["service_request_id"]) if status == 200 else ""
             except (ConnectionError, http.client.HTTPException, OSError, ValueError):  # ValueError: a cut-off body
                 with outcome.lock:
                     outcome.retries += 1

@@ -11,11 +11,14 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Literal
 
 import attrs
 import pytest
 
 from georeport.server import RunningServer, Store, demo_jurisdictions, open_store, reference_app, start
+
+Format = Literal["xml", "json"]
 
 
 @attrs.frozen

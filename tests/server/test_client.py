@@ -8,11 +8,11 @@ import georeport
 from georeport.client import Client, EndpointDialect, NotFoundError
 from georeport.server import RunningServer
 from georeport.wire.params import RequestsQuery
-from tests.server.conftest import Clock
+from tests.server.conftest import Clock, Format
 
 
 @pytest.mark.parametrize("fmt", ["xml", "json"])
-def test_every_method_through_our_client(server: RunningServer, api_key: str, clock: Clock, fmt: str) -> None:
+def test_every_method_through_our_client(server: RunningServer, api_key: str, clock: Clock, fmt: Format) -> None:
     client = Client(server.url, api_key=api_key, dialect=EndpointDialect(format=fmt))
     assert [service.service_code for service in client.services()] == ["PK-101", "ST-214", "WA-330"]
     assert client.definition("PK-101").service_code == "PK-101"

@@ -17,7 +17,7 @@ import pytest
 
 import georeport
 from georeport.server import RunningServer, Store
-from tests.server.conftest import Clock, call
+from tests.server.conftest import Clock, Format, call
 from tests.server.test_methods import playground, post
 
 CLIENT = os.environ.get("GEOREPORT_PYPI_CLIENT")
@@ -46,7 +46,7 @@ json.dump(answer, sys.stdout)
 """
 
 
-def run_client(url: str, fmt: str, ids: list[str]) -> dict[str, object]:
+def run_client(url: str, fmt: Format, ids: list[str]) -> dict[str, object]:
     environment = {name: value for name, value in os.environ.items() if name not in {"PYTHONPATH", "PYTHONHOME"}}
     environment["PYTHONPATH"] = str(CLIENT)
     # -I would drop PYTHONPATH too; -s and -P keep our editable install and the working directory off the path.
@@ -61,7 +61,7 @@ def run_client(url: str, fmt: str, ids: list[str]) -> dict[str, object]:
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_pypi_client_reads_what_we_stored(
-    server: RunningServer, store: Store, api_key: str, clock: Clock, fmt: str
+    server: RunningServer, store: Store, api_key: str, clock: Clock, fmt: Format
 ) -> None:
     ids = []
     for number in range(3):
@@ -77,7 +77,10 @@ def test_pypi_client_reads_what_we_stored(
     definition = answer["definition"]
     assert isinstance(definition, dict)
     assert definition["service_code"] == "PK-101"
-    ours = {request.service_request_id: request for request in georeport.load(call(f"{server.url}/requests.json").body)}
+    ours = {
+        request.service_request_id: request
+        for request in georeport.load(call(f"{server.url}/requests.json").body, kind="requests")
+    }
     listed = answer["requests"]
     assert isinstance(listed, list)
     assert [request["service_request_id"] for request in listed] == list(reversed(ids))
@@ -90,7 +93,9 @@ def test_pypi_client_reads_what_we_stored(
         assert float(request["long"]) == stored.long
         assert stored.requested_datetime is not None
         assert (
-            georeport.load(json.dumps([{"requested_datetime": request["requested_datetime"]}]), format="json")
+            georeport.load(
+                json.dumps([{"requested_datetime": request["requested_datetime"]}]), format="json", kind="requests"
+            )
             .one()
             .requested_datetime
             == stored.requested_datetime

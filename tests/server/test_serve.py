@@ -27,7 +27,9 @@ def test_serve_creates_seeds_and_answers(tmp_path: Path) -> None:
             "lat": "45.0",
             "long": "-120.0",
         }
-        receipt = georeport.load(call(f"{served.url}/requests.xml", method="POST", form=form).body).one()
+        receipt = georeport.load(
+            call(f"{served.url}/requests.xml", method="POST", form=form).body, kind="receipts"
+        ).one()
         assert receipt.token
     finally:
         assert served.stop() == 0

@@ -14,7 +14,9 @@ PACIFIC = ZoneInfo("America/Los_Angeles")
 
 
 def expected(server: RunningServer, identifier: str) -> datetime | None:
-    return georeport.load(call(f"{server.url}/requests/{identifier}.json").body).one().expected_datetime
+    return (
+        georeport.load(call(f"{server.url}/requests/{identifier}.json").body, kind="requests").one().expected_datetime
+    )
 
 
 def test_expected_datetime_follows_the_policy_of_each_service(
@@ -26,11 +28,11 @@ def test_expected_datetime_follows_the_policy_of_each_service(
     assert expected(server, playground_id).utcoffset() == timedelta(hours=-7)  # type: ignore[union-attr]
     hydrant = {"api_key": api_key, "service_code": "WA-330", "address_string": "5th and Pine"}
     call(f"{server.url}/requests.json", method="POST", form=hydrant)  # blackbox: no id in the receipt
-    listed = georeport.load(call(f"{server.url}/requests.json?service_code=WA-330").body).one()
+    listed = georeport.load(call(f"{server.url}/requests.json?service_code=WA-330").body, kind="requests").one()
     assert listed.expected_datetime == clock.now + timedelta(hours=24)  # round the clock
     sign = {"api_key": api_key, "service_code": "ST-214", "address_id": "S-1"}
     call(f"{server.url}/requests.json", method="POST", form=sign)
-    listed = georeport.load(call(f"{server.url}/requests.json?service_code=ST-214").body).one()
+    listed = georeport.load(call(f"{server.url}/requests.json?service_code=ST-214").body, kind="requests").one()
     assert listed.expected_datetime == datetime(2026, 3, 16, 17, tzinfo=PACIFIC)  # the default: 10 business days
 
 

@@ -14,12 +14,12 @@ from georeport.errors import TransitionError, ValidationError
 from georeport.lifecycle import Case, Channel, ClosureReason
 from georeport.server import Action, RunningServer, Store, Update, apply_update, parse_update
 from georeport.wire.params import InvalidParametersError
-from tests.server.conftest import Clock, call
+from tests.server.conftest import Clock, Format, call
 from tests.server.test_methods import playground, post
 
 
 def update(
-    server: RunningServer, identifier: str, fmt: str = "json", **form: str
+    server: RunningServer, identifier: str, fmt: Format = "json", **form: str
 ) -> tuple[int, georeport.ServiceRequest | str]:
     reply = call(f"{server.url}/requests/{identifier}/events.{fmt}", method="POST", form=form)
     if reply.status != 200:
@@ -29,11 +29,11 @@ def update(
 
 
 def published(server: RunningServer, identifier: str) -> georeport.ServiceRequest:
-    return georeport.load(call(f"{server.url}/requests/{identifier}.xml?extensions=true").body).one()
+    return georeport.load(call(f"{server.url}/requests/{identifier}.xml?extensions=true").body, kind="requests").one()
 
 
 @pytest.mark.parametrize("fmt", ["xml", "json"])
-def test_a_case_from_intake_to_reopening(server: RunningServer, api_key: str, clock: Clock, fmt: str) -> None:
+def test_a_case_from_intake_to_reopening(server: RunningServer, api_key: str, clock: Clock, fmt: Format) -> None:
     identifier = post(server, playground(api_key))
     clock.advance(hours=2)
     status, request = update(
@@ -65,7 +65,7 @@ def test_a_case_from_intake_to_reopening(server: RunningServer, api_key: str, cl
     listed = call(
         f"{server.url}/requests.json?status=open&updated_after={(clock.now - timedelta(minutes=1)):%Y-%m-%dT%H:%M:%SZ}"
     )
-    assert [found.service_request_id for found in georeport.load(listed.body)] == [identifier]
+    assert [found.service_request_id for found in georeport.load(listed.body, kind="requests")] == [identifier]
 
 
 def test_refer_and_duplicate(server: RunningServer, api_key: str, clock: Clock) -> None:
@@ -151,8 +151,10 @@ def test_any_update_applies_or_is_refused_leaving_the_stored_case_unchanged(
     for change in updates:
         before = store.get(identifier)
         assert before is not None
+        requested = before.case.request.requested_datetime
+        assert requested is not None
         try:
-            expected = apply_update(before.case, change, at=before.case.request.requested_datetime + timedelta(days=1))  # type: ignore[operator]
+            expected = apply_update(before.case, change, at=requested + timedelta(days=1))
         except (TransitionError, InvalidParametersError, ValidationError):
             expected = None
         try:
