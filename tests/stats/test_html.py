@@ -530,3 +530,44 @@ class TestDemoScript:
         medians = {curve.group: curve.median for curve in report.survival}
         for group, median in medians.items():
             assert report.cell(group, "median_days_to_close").value == median
+
+
+class TestPresetLabels:
+    """Words as the statistics' presets give them: plain keys for dimensions and flags, ``channel:<value>``."""
+
+    def report(self) -> Report:
+        by_channel = indicator("received_by_channel", "Requests received by channel", "count", "requests")
+        channel_cells = tuple(
+            Cell(
+                group=(*ROADS, ("channel", name)), indicator=by_channel.id, numerator=n, denominator=None, value=n, n=n
+            )
+            for name, n in (("phone", 70), ("web", 50))
+        )
+        return make_report(
+            indicators=(*INDICATORS, by_channel),
+            cells=(*cells(), *channel_cells),
+            labels={
+                "agency": "Entidad",
+                "channel": "Canal",
+                "period": "Mes",
+                "too-few-to-compare": "muy pocos casos para comparar",
+                "channel:phone": "Teléfono (311)",
+            },
+            language="es",
+        )
+
+    def test_a_further_split_gets_its_own_column_in_its_own_table_only(self) -> None:
+        document = parse(render_html(self.report()))
+        table = detail_table(document, "Requests received by channel")
+        assert [text_of(th) for th in table.xpath("thead//th")][:2] == ["Entidad", "Canal"]
+        assert [row[:3] for row in rows_of(table)] == [["Roads", "Teléfono (311)", "70"], ["Roads", "web", "50"]]
+        summary = document.xpath("//table[@class='summary']")[0]
+        assert [row[0] for row in rows_of(summary)] == ["Roads", "Parks"]
+        assert "Requests received by channel" not in text_of(summary)
+
+    def test_plain_keys_name_dimensions_and_flags(self) -> None:
+        document = parse(render_html(self.report()))
+        assert text_of(document.xpath("//table[@class='summary']/thead//th")[0]) == "Entidad"
+        parks = rows_of(detail_table(document, "Response rate"))[1]
+        assert parks[-1] == "muy pocos casos para comparar"
+        assert "Períodos: January to June 2024" in text_of(document.xpath("//header")[0])

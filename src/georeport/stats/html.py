@@ -21,7 +21,7 @@ This file owns the report's page; the charts are drawn by ``_svg``. Its rules:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC
 from html import escape
 
@@ -43,7 +43,7 @@ __all__ = ["LABELS", "render_html"]
 
 _EN = {
     "as_of": "Figures as of",
-    "period": "Periods",
+    "period_rule": "Periods",
     "contents": "Contents",
     "headline": "Figures in detail",
     "headline_intro": (
@@ -65,6 +65,14 @@ _EN = {
     "methods": "Methods",
     "all": "All",
     "group": "Group",
+    "dimension.group": "Group",
+    "dimension.agency": "Agency",
+    "dimension.service": "Service",
+    "dimension.service_group": "Service group",
+    "dimension.channel": "Channel",
+    "dimension.area": "Area",
+    "dimension.period": "Period",
+    "dimension.jurisdiction": "Jurisdiction",
     "value": "Value",
     "interval": "95% interval",
     "numerator": "Numerator",
@@ -149,7 +157,7 @@ _EN = {
 
 _ES = {
     "as_of": "Cifras al",
-    "period": "Períodos",
+    "period_rule": "Períodos",
     "contents": "Contenido",
     "headline": "Cifras en detalle",
     "headline_intro": (
@@ -173,6 +181,14 @@ _ES = {
     "methods": "Métodos",
     "all": "Total",
     "group": "Grupo",
+    "dimension.group": "Grupo",
+    "dimension.agency": "Entidad",
+    "dimension.service": "Servicio",
+    "dimension.service_group": "Grupo de servicios",
+    "dimension.channel": "Canal",
+    "dimension.area": "Zona",
+    "dimension.period": "Período",
+    "dimension.jurisdiction": "Jurisdicción",
     "value": "Valor",
     "interval": "Intervalo de 95%",
     "numerator": "Numerador",
@@ -354,7 +370,10 @@ class _Page:
 
     def __init__(self, report: Report, overrides: Mapping[str, str]) -> None:
         self.report = report
-        self.words = {**LABELS.get(report.language, _EN), **report.labels, **overrides}
+        self.words = dict(LABELS.get(report.language, _EN))
+        for source in (report.labels, overrides):
+            self.words.update(_aliases(source))
+            self.words.update(source)
         self.chart_count = 0
 
     def w(self, key: str, **values: str) -> str:
@@ -374,8 +393,14 @@ class _Page:
     def dimension(self, name: str) -> str:
         return self.words.get(f"dimension.{name}", name)
 
+    def value(self, dimension: str, value: str) -> str:
+        """A group's value as shown: ``<dimension>:<value>`` from the words (``channel:phone``), else itself."""
+        return self.words.get(f"{dimension}:{value}", value)
+
     def group_label(self, group: Group) -> str:
-        return " / ".join(value for _, value in group) if group else self.words.get("all", "all")
+        if not group:
+            return self.words.get("all", "all")
+        return " / ".join(self.value(name, value) for name, value in group)
 
     def next_chart_id(self) -> str:
         self.chart_count += 1
@@ -386,27 +411,34 @@ class _Page:
             f'<span class="flag flag-{_e(flag.value)}">{self.w(f"flag.{flag.value}")}</span>' for flag in flags
         )
 
-    def group_cells(self, group: Group) -> str:
-        """One ``<td>`` per report dimension; the whole population reads "All"."""
-        dimensions = self.report.dimensions or ("group",)
-        if not group:
-            return f"<td>{self.w('all')}</td>" + "<td></td>" * (len(dimensions) - 1)
-        values = dict(group)
-        if not self.report.dimensions:
-            return f"<td>{_e(self.group_label(group))}</td>"
-        extra = [name for name, _ in group if name not in dimensions]
-        cells = "".join(f"<td>{_e(values.get(name, ''))}</td>" for name in dimensions)
-        if extra:  # a dimension the report did not declare: keep it visible rather than drop it
-            cells = cells[: -len("</td>")] + _e(" / " + " / ".join(values[name] for name in extra)) + "</td>"
-        return cells
+    def columns(self, groups: Iterable[Group]) -> tuple[str, ...]:
+        """The group columns of a table: the report's dimensions, then any other its groups use."""
+        names = dict.fromkeys(self.report.dimensions)
+        for group in groups:
+            names.update(dict.fromkeys(name for name, _ in group))
+        return tuple(names) or ("group",)
 
-    def group_heads(self) -> str:
-        dimensions = self.report.dimensions or ("group",)
-        return "".join(
-            f'<th scope="col">{_e(self.dimension(name) if self.report.dimensions else self.words.get("group", name))}'
-            "</th>"
-            for name in dimensions
-        )
+    def group_cells(self, group: Group, columns: Sequence[str]) -> str:
+        """One ``<td>`` per column; the whole population reads "All"."""
+        if not group:
+            return f"<td>{self.w('all')}</td>" + "<td></td>" * (len(columns) - 1)
+        values = dict(group)
+        return "".join(f"<td>{_e(self.value(name, values[name]) if name in values else '')}</td>" for name in columns)
+
+    def group_heads(self, columns: Sequence[str]) -> str:
+        return "".join(f'<th scope="col">{_e(self.dimension(name))}</th>' for name in columns)
+
+
+def _aliases(words: Mapping[str, str]) -> dict[str, str]:
+    """Plain keys standing for prefixed ones: a flag's value (``provisional``), a dimension's name (``agency``)."""
+    flags = {flag.value for flag in Flag}
+    out: dict[str, str] = {}
+    for key, text in words.items():
+        if key in flags:
+            out[f"flag.{key}"] = text
+        elif "." not in key and ":" not in key:
+            out[f"dimension.{key}"] = text
+    return out
 
 
 def _format_as_of(report: Report) -> str:
@@ -456,19 +488,31 @@ def _flag_legend(page: _Page) -> str:
 
 
 def _summary(page: _Page) -> str:
-    """Groups by indicators, values and notes only: the page's first table."""
+    """Groups by indicators, values and notes only: the page's first table.
+
+    Rows are the groups made of the report's own dimensions; an indicator
+    whose cells split groups further (requests by channel) is left to its
+    table in "Figures in detail".
+    """
     report = page.report
-    index = {(cell.group, cell.indicator): cell for cell in report.cells}
-    heads = page.group_heads() + "".join(
+    declared = set(report.dimensions)
+    groups = [group for group in report.groups() if all(name in declared for name, _ in group)]
+    wanted = set(groups)
+    index = {(cell.group, cell.indicator): cell for cell in report.cells if cell.group in wanted}
+    shown = {indicator for _, indicator in index}
+    indicators = [indicator for indicator in report.indicators if indicator.id in shown]
+    too_few = {group for (group, _), cell in index.items() if Flag.TOO_FEW in cell.flags}
+    columns = page.columns(groups)
+    heads = page.group_heads(columns) + "".join(
         f'<th scope="col" class="num">{_e(indicator.title)}<span class="sub">{_e(page.unit(indicator.unit))}</span></th>'
-        for indicator in report.indicators
+        for indicator in indicators
     )
-    formatters = {indicator.id: _value_formatter(indicator) for indicator in report.indicators}
+    formatters = {indicator.id: _value_formatter(indicator) for indicator in indicators}
     rows = []
     missing = page.w("not_available")
-    for group in report.groups():
+    for group in groups:
         cells = []
-        for indicator in report.indicators:
+        for indicator in indicators:
             cell = index.get((group, indicator.id))
             if cell is None:
                 cells.append(f'<td class="num">{missing}</td>')
@@ -476,8 +520,8 @@ def _summary(page: _Page) -> str:
             _check_cell(cell)
             value = _e(formatters[indicator.id](cell.value)) if cell.value is not None else missing
             cells.append(f'<td class="num">{value}{page.flags(cell.flags)}</td>')
-        klass = ' class="too-few"' if any(Flag.TOO_FEW in index[key].flags for key in index if key[0] == group) else ""
-        rows.append(f"<tr{klass}>{page.group_cells(group)}{''.join(cells)}</tr>")
+        klass = ' class="too-few"' if group in too_few else ""
+        rows.append(f"<tr{klass}>{page.group_cells(group, columns)}{''.join(cells)}</tr>")
     return (
         f'<section id="summary"><h2>{page.w("summary")}</h2>'
         + _table(page.w("summary_caption"), heads, rows, class_="summary")
@@ -500,8 +544,10 @@ def _headline(page: _Page) -> str:
         unit = page.unit(indicator.unit)
         sub = _e(indicator.formula or indicator.numerator)
         caption = f'{_e(indicator.title)} <span class="sub">{sub} ({_e(unit)})</span>'
+        own = cells_by_indicator.get(indicator.id, [])
+        columns = page.columns(cell.group for cell in own)
         heads = (
-            page.group_heads()
+            page.group_heads(columns)
             + f'<th scope="col" class="num">{page.w("value")}</th>'
             + f'<th scope="col" class="num">{page.w("interval")}</th>'
             + f'<th scope="col" class="num">{page.w("numerator")}<span class="sub">{_e(indicator.numerator)}</span></th>'
@@ -511,9 +557,9 @@ def _headline(page: _Page) -> str:
             + f'<th scope="col">{page.w("flags")}</th>'
         )
         rows = []
-        for cell in cells_by_indicator.get(indicator.id, []):
+        missing = page.raw("not_available")
+        for cell in own:
             _check_cell(cell)
-            missing = page.w("not_available")
             value = value_of(cell.value) if cell.value is not None else missing
             if cell.low is not None and cell.high is not None:
                 interval = f"{value_of(cell.low)} \u2013 {value_of(cell.high)}"
@@ -523,7 +569,7 @@ def _headline(page: _Page) -> str:
             denominator = _count(cell.denominator) if cell.denominator is not None else missing
             klass = ' class="too-few"' if Flag.TOO_FEW in cell.flags else ""
             rows.append(
-                f"<tr{klass}>{page.group_cells(cell.group)}"
+                f"<tr{klass}>{page.group_cells(cell.group, columns)}"
                 f'<td class="num">{_e(value)}</td><td class="num">{_e(interval)}</td>'
                 f'<td class="num">{_e(numerator)}</td><td class="num">{_e(denominator)}</td>'
                 f'<td class="num">{_e(_count(cell.n))}</td><td>{page.flags(cell.flags)}</td></tr>'
@@ -760,7 +806,7 @@ def _methods_section(page: _Page, as_of: str) -> str:
     parts = [f'<section id="methods"><h2>{page.w("methods")}</h2>']
     parts.append(f"<p>{page.w('as_of')}: <time>{_e(as_of)}</time>.")
     if report.period:
-        parts.append(f" {page.w('period')}: {_e(report.period)}.")
+        parts.append(f" {page.w('period_rule')}: {_e(report.period)}.")
     parts.append("</p>")
     parts.extend(f"<p>{_e(paragraph)}</p>" for paragraph in report.methods)
     for indicator in report.indicators:
@@ -845,7 +891,7 @@ def render_html(report: Report, *, labels: Mapping[str, str] | None = None) -> s
     if report.notes:
         items = "".join(f"<li>{_e(note)}</li>" for note in report.notes)
         notes = f'<section class="notes" aria-labelledby="notes-title"><h2 id="notes-title">{page.w("notes")}</h2><ul>{items}</ul></section>'
-    period = f'<p class="muted">{page.w("period")}: {_e(report.period)}</p>' if report.period else ""
+    period = f'<p class="muted">{page.w("period_rule")}: {_e(report.period)}</p>' if report.period else ""
     body = [
         "<!DOCTYPE html>",
         f'<html lang="{_e(report.language)}">',
