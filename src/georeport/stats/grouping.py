@@ -276,6 +276,9 @@ class Grouper:
             column = table.dimensions[name]
             combined = combined * (len(column.labels) + 1) + (column.codes.astype(np.int64) + 1)
         present, base = np.unique(combined, return_inverse=True)
+        if not by:
+            # Everyone is one group, even when there is no one: an empty table still has its (zero) figures.
+            present, base = np.zeros(1, dtype=np.int64), np.zeros(size, dtype=np.int64)
         base_groups = []
         for value in present.tolist():
             parts = []
