@@ -187,7 +187,8 @@ def router_from_geojson(source: Mapping[str, Any] | str | bytes, **options: Any)
     """
     collection = _collection(source)
     jurisdictions = from_geojson(collection)
-    routing = collection.get("routing") or {}
+    routing = collection.get("routing")
+    routing = {} if routing is None else routing
     if not isinstance(routing, Mapping):
         raise ParseError("'routing' must be an object", format=_FORMAT, path="$.routing")
     unknown = sorted(set(routing) - {"rules", "fallback", "overlaps", "unknown_services"})

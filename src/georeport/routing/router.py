@@ -531,6 +531,11 @@ class Router:
                 return f"{head}{where}: no jurisdiction declares the service code, so the fallback takes it."
             if decision.lat is None:
                 return f"{head}{where}: no agency handles it without a location, so the fallback takes it."
+            if not decision.covering:
+                return (
+                    f"{head}{where}: the point is outside every boundary, "
+                    "and no agency without a boundary handles it, so the fallback takes it."
+                )
             return (
                 f"{head}{where}: none of the {len(decision.covering)} jurisdiction(s) covering the point "
                 "handles it, nor any agency without a boundary, so the fallback takes it."
@@ -550,6 +555,8 @@ class Router:
         if code is DecisionCode.SERVICE:
             if decision.lat is None:
                 return f"{head}{where}: it handles the service wherever the report comes from."
+            if not decision.covering:
+                return f"{head}{where}: the point is outside every boundary; it handles the service wherever the report comes from."
             return (
                 f"{head}{where}: none of the {len(decision.covering)} jurisdiction(s) covering the point "
                 "handles it; it handles the service wherever the report comes from."
