@@ -1,0 +1,52 @@
+"""Due times and elapsed time against the independent day-by-day reference (tests/sla/reference.py)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from georeport.sla import BusinessCalendar, Target
+from tests.sla import reference
+from tests.sla.strategies import instants, pooled_calendars, targets
+
+
+@st.composite
+def pauses(draw: st.DrawFn, zone: str, start: datetime) -> list[tuple[datetime, datetime]]:
+    """Zero to three closed pauses after ``start`` (they may overlap), near DST changes half the time."""
+    found = []
+    for _ in range(draw(st.integers(0, 3))):
+        begin = max(draw(instants(zone)), start)
+        length = draw(st.timedeltas(timedelta(0), timedelta(days=5)))
+        found.append((begin, begin + length))
+    return found
+
+
+@given(st.data())
+def test_due_equals_the_reference(data: st.DataObject) -> None:
+    calendar: BusinessCalendar = data.draw(pooled_calendars())
+    target: Target = data.draw(targets())
+    start = data.draw(instants(calendar.zone.key))
+    stops = data.draw(pauses(calendar.zone.key, start))
+    ours = target.due(start, calendar, pauses=stops)
+    assert ours.astimezone(UTC) == reference.due(target, calendar, start, stops)
+    assert ours >= start
+
+
+@given(st.data())
+def test_elapsed_equals_the_reference(data: st.DataObject) -> None:
+    calendar: BusinessCalendar = data.draw(pooled_calendars())
+    a, b = sorted([data.draw(instants(calendar.zone.key)), data.draw(instants(calendar.zone.key))])
+    stops = data.draw(pauses(calendar.zone.key, a - timedelta(days=2)))
+    assert calendar.elapsed(a, b, pauses=stops) == reference.elapsed(calendar, a, b, stops)
+
+
+@given(st.data())
+def test_elapsed_until_the_due_time_is_the_allowance(data: st.DataObject) -> None:
+    calendar: BusinessCalendar = data.draw(pooled_calendars())
+    target: Target = data.draw(targets())
+    start = data.draw(instants(calendar.zone.key))
+    stops = data.draw(pauses(calendar.zone.key, start))
+    due = target.due(start, calendar, pauses=stops)
+    assert target.elapsed(start, due, calendar, pauses=stops) == target.allowance(start, calendar)
