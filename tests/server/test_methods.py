@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 import georeport
 from georeport import Status
-from georeport.server import MISSING_HEADER, Application, RefusalError, RunningServer, Store, reference_app, start
+from georeport.server import (
+    MISSING_HEADER,
+    Application,
+    RefusalError,
+    RunningServer,
+    Store,
+    demo_jurisdictions,
+    open_store,
+    reference_app,
+    start,
+)
 from tests.server.conftest import Clock, Format, call
 
 FORMATS: tuple[Format, ...] = ("xml", "json")
@@ -272,3 +283,27 @@ def test_requested_datetimes_are_whole_seconds(server: RunningServer, api_key: s
     request = georeport.load(call(f"{server.url}/requests/{identifier}.json").body, kind="requests").one()
     assert isinstance(request.requested_datetime, datetime)
     assert request.requested_datetime.microsecond == 0
+
+
+def test_several_jurisdictions_need_a_jurisdiction_id(tmp_path: Path) -> None:
+    with open_store(tmp_path / "two.sqlite3", jurisdictions=demo_jurisdictions(["elk-falls", "westland"])) as store:
+        key = store.create_api_key()
+        with start(reference_app(store)) as server:
+            reply = call(f"{server.url}/services.json")
+            assert reply.status == 400
+            assert "'elk-falls', 'westland'" in (georeport.load(reply.body, kind="errors").one().description or "")
+            westland = georeport.load(
+                call(f"{server.url}/services.json?jurisdiction_id=westland").body, kind="services"
+            )
+            assert [service.service_code for service in westland] == ["ST-214"]
+            form = {"api_key": key, "service_code": "PK-101", "address_id": "A", "attribute[EQUIPTYPE]": "201"}
+            assert call(f"{server.url}/requests.json", method="POST", form=form).status == 400
+            form["jurisdiction_id"] = "westland"
+            assert call(f"{server.url}/requests.json", method="POST", form=form).status == 404  # no such service there
+            form["jurisdiction_id"] = "elk-falls"
+            identifier = post(server, form)
+            assert call(f"{server.url}/requests/{identifier}.json?jurisdiction_id=elk-falls").status == 200
+            assert call(f"{server.url}/requests/{identifier}.json?jurisdiction_id=westland").status == 404
+            assert call(f"{server.url}/requests/{identifier}.json").status == 200  # ids are unique across the file
+            listed = call(f"{server.url}/requests.json?jurisdiction_id=westland")
+            assert georeport.load(listed.body, kind="requests") == georeport.ServiceRequestList([])
