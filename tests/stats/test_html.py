@@ -285,7 +285,7 @@ class TestFigures:
             heads = text_of(table.find("thead"))
             assert f"numerator of {item.id}" in heads
             assert f"denominator of {item.id}" in heads
-        summary_heads = [text_of(th) for th in document.xpath("//table[@class='summary']/thead//th")]
+        summary_heads = [text_of(th) for th in document.xpath("//table[@class='summary']/tbody/tr/th")]
         assert [head for head in summary_heads if head.startswith(("On", "Cohort"))] == [
             "On time among requests closed share",
             "On-time attainment including overdue share",
@@ -307,7 +307,25 @@ class TestFigures:
         document = parse(render_html(make_report()))
         for table in document.xpath("//section[@id='headline']//table"):
             assert [row[0] for row in rows_of(table)] == ["Roads", "Parks"]
-        assert [row.get("class") for row in document.xpath("//table[@class='summary']/tbody/tr")] == [None, "too-few"]
+        summary = document.xpath("//table[@class='summary']")[0]
+        assert [text_of(th) for th in summary.xpath("thead//th")] == ["Indicator", "Roads", "Parks"]
+        assert {td.get("class") for td in summary.xpath("tbody/tr/td[1]")} == {"num"}
+        assert {td.get("class") for td in summary.xpath("tbody/tr/td[2]")} == {"num too-few"}
+
+    def test_the_summary_runs_the_longer_list_down_the_page(self) -> None:
+        many = tuple((("agency", f"Agency {i:02d}"),) for i in range(len(INDICATORS) + 1))
+        report = make_report(
+            cells=tuple(
+                Cell(group=group, indicator=item.id, numerator=1, denominator=2, value=0.5, n=2)
+                for group in many
+                for item in INDICATORS
+            )
+        )
+        summary = parse(render_html(report)).xpath("//table[@class='summary']")[0]
+        heads = [text_of(th) for th in summary.xpath("thead//th")]
+        assert heads[0] == "Agency"
+        assert heads[1:] == [f"{item.title} {'requests' if item.kind == 'count' else item.unit}" for item in INDICATORS]
+        assert [row[0] for row in rows_of(summary)] == [f"Agency {i:02d}" for i in range(len(many))]
 
     def test_survival_table_reads_the_curve_at_the_chart_ticks_and_the_target(self) -> None:
         document = parse(render_html(make_report()))
@@ -485,7 +503,8 @@ class TestLanguage:
             "Equidad por zona",
             "Métodos",
         ]
-        assert text_of(document.xpath("//table[@class='summary']/thead//th")[0]) == "Entidad"
+        assert text_of(document.xpath("//table[@class='summary']/thead//th")[0]) == "Indicador"
+        assert text_of(detail_table(document, "Response rate").xpath("thead//th")[0]) == "Entidad"
         parks = rows_of(detail_table(document, "Response rate"))[1]
         assert parks[-1] == "muy pocas para comparar"
         text = text_of(document.xpath("//body")[0])
@@ -513,23 +532,25 @@ class TestLanguage:
 
 
 class TestDemoScript:
-    """The screenshot script's demo report (docs/scripts/report_screenshot.py) renders in both languages."""
+    """The screenshot script (docs/scripts/report_screenshot.py) renders the library's demo report."""
 
-    @pytest.mark.parametrize("language", ["en", "es"])
-    def test_demo_report_renders(self, language: str) -> None:
+    @pytest.mark.parametrize(("language", "preset"), [("en", "general"), ("es", "panama")])
+    def test_demo_report_renders(self, language: str, preset: str) -> None:
         spec = importlib.util.spec_from_file_location("report_screenshot", SCRIPT)
         assert spec is not None
         assert spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        report = module.demo_report(language)
+        report = module.demo_report(language, preset=preset, n=300)
         document = parse(render_html(report))
-        assert len(document.xpath("//figure")) == 3
-        for figure in document.xpath("//figure"):
-            table_after(figure)
-        medians = {curve.group: curve.median for curve in report.survival}
-        for group, median in medians.items():
-            assert report.cell(group, "median_days_to_close").value == median
+        assert document.xpath("//html/@lang") == [language]
+        assert text_of(document.xpath("//h1")[0]) == report.title
+        figures = document.xpath("//figure")
+        assert figures
+        for figure in figures:
+            assert table_after(figure).xpath("tbody/tr")
+        captions = [text_of(c) for c in document.xpath("//section[@id='headline']//caption")]
+        assert len(captions) == len(report.indicators)
 
 
 class TestPresetLabels:
@@ -562,12 +583,12 @@ class TestPresetLabels:
         assert [text_of(th) for th in table.xpath("thead//th")][:2] == ["Entidad", "Canal"]
         assert [row[:3] for row in rows_of(table)] == [["Roads", "Teléfono (311)", "70"], ["Roads", "web", "50"]]
         summary = document.xpath("//table[@class='summary']")[0]
-        assert [row[0] for row in rows_of(summary)] == ["Roads", "Parks"]
+        assert [text_of(th) for th in summary.xpath("thead//th")] == ["Indicador", "Roads", "Parks"]
         assert "Requests received by channel" not in text_of(summary)
 
     def test_plain_keys_name_dimensions_and_flags(self) -> None:
         document = parse(render_html(self.report()))
-        assert text_of(document.xpath("//table[@class='summary']/thead//th")[0]) == "Entidad"
+        assert text_of(detail_table(document, "Response rate").xpath("thead//th")[0]) == "Entidad"
         parks = rows_of(detail_table(document, "Response rate"))[1]
         assert parks[-1] == "muy pocos casos para comparar"
         assert "Períodos: January to June 2024" in text_of(document.xpath("//header")[0])

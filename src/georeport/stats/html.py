@@ -137,6 +137,9 @@ _EN = {
     "kind.rate": "rate",
     "unit.days": "days",
     "unit.business hours": "business hours",
+    "unit.requests": "requests",
+    "unit.share": "share",
+    "unit.per 1,000 residents": "per 1,000 residents",
     "flag.proxy-close-time": "proxy close time",
     "flag.too-few-to-compare": "too few to compare",
     "flag.provisional": "provisional",
@@ -259,6 +262,9 @@ _ES = {
     "kind.rate": "tasa",
     "unit.days": "días",
     "unit.business hours": "horas hábiles",
+    "unit.requests": "solicitudes",
+    "unit.share": "proporción",
+    "unit.per 1,000 residents": "por 1.000 habitantes",
     "flag.proxy-close-time": "cierre aproximado",
     "flag.too-few-to-compare": "muy pocas para comparar",
     "flag.provisional": "provisional",
@@ -307,7 +313,8 @@ thead th { border-bottom: 2px solid var(--ink); vertical-align: bottom; }
 th .sub { display: block; font-size: .8rem; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 tbody tr:nth-child(even) { background: var(--band); }
-tr.too-few td { color: var(--muted); }
+tr.too-few td, td.too-few { color: var(--muted); }
+td.dim-period { white-space: nowrap; }
 .flag { display: inline-block; margin: 0 .3rem .15rem 0; }
 table.summary td .flag { display: block; margin: 0; font-size: .78rem; white-space: normal; }
 table.summary th.num { max-width: 9rem; white-space: normal; vertical-align: bottom; }
@@ -501,27 +508,38 @@ def _summary(page: _Page) -> str:
     index = {(cell.group, cell.indicator): cell for cell in report.cells if cell.group in wanted}
     shown = {indicator for _, indicator in index}
     indicators = [indicator for indicator in report.indicators if indicator.id in shown]
-    too_few = {group for (group, _), cell in index.items() if Flag.TOO_FEW in cell.flags}
-    columns = page.columns(groups)
-    heads = page.group_heads(columns) + "".join(
-        f'<th scope="col" class="num">{_e(indicator.title)}<span class="sub">{_e(page.unit(indicator.unit))}</span></th>'
-        for indicator in indicators
-    )
     formatters = {indicator.id: _value_formatter(indicator) for indicator in indicators}
-    rows = []
     missing = page.w("not_available")
-    for group in groups:
-        cells = []
+
+    def entry(group: Group, indicator: Indicator) -> str:
+        cell = index.get((group, indicator.id))
+        if cell is None:
+            return f'<td class="num">{missing}</td>'
+        _check_cell(cell)
+        value = _e(formatters[indicator.id](cell.value)) if cell.value is not None else missing
+        klass = "num too-few" if Flag.TOO_FEW in cell.flags else "num"
+        return f'<td class="{klass}">{value}{page.flags(cell.flags)}</td>'
+
+    def indicator_head(indicator: Indicator, scope: str) -> str:
+        unit = _e(page.unit(indicator.unit))
+        return f'<th scope="{scope}">{_e(indicator.title)}<span class="sub">{unit}</span></th>'
+
+    rows = []
+    if len(indicators) > len(groups):  # the longer list runs down the page: indicators as rows
+        heads = f'<th scope="col">{page.w("indicator")}</th>' + "".join(
+            f'<th scope="col" class="num">{_e(page.group_label(group))}</th>' for group in groups
+        )
         for indicator in indicators:
-            cell = index.get((group, indicator.id))
-            if cell is None:
-                cells.append(f'<td class="num">{missing}</td>')
-                continue
-            _check_cell(cell)
-            value = _e(formatters[indicator.id](cell.value)) if cell.value is not None else missing
-            cells.append(f'<td class="num">{value}{page.flags(cell.flags)}</td>')
-        klass = ' class="too-few"' if group in too_few else ""
-        rows.append(f"<tr{klass}>{page.group_cells(group, columns)}{''.join(cells)}</tr>")
+            entries = "".join(entry(group, indicator) for group in groups)
+            rows.append(f"<tr>{indicator_head(indicator, 'row')}{entries}</tr>")
+    else:
+        columns = page.columns(groups)
+        heads = page.group_heads(columns) + "".join(
+            indicator_head(indicator, "col").replace("<th ", '<th class="num" ', 1) for indicator in indicators
+        )
+        for group in groups:
+            entries = "".join(entry(group, indicator) for indicator in indicators)
+            rows.append(f"<tr>{page.group_cells(group, columns)}{entries}</tr>")
     return (
         f'<section id="summary"><h2>{page.w("summary")}</h2>'
         + _table(page.w("summary_caption"), heads, rows, class_="summary")
