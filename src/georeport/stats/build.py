@@ -38,7 +38,7 @@ from georeport.stats.indicators import INDICATORS, define
 from georeport.stats.options import StatsOptions
 from georeport.stats.proportions import intervals_overlap, wilson_many
 from georeport.stats.quality import quality_rows
-from georeport.stats.report import Cell, Flag, Group, Indicator, IndicatorKind, Report, SurvivalCurve
+from georeport.stats.report import Cell, EquityRow, Flag, Group, Indicator, IndicatorKind, Report, SurvivalCurve
 from georeport.stats.survival import kaplan_meier
 
 __all__ = ["build_report"]
@@ -664,12 +664,11 @@ def build_report(table: CaseTable, options: StatsOptions) -> Report:
             f"{proxies:,} close times are updated_datetime, not a close event: figures using them are "
             "flagged 'proxy-close-time'."
         )
-    equity_rows: tuple[object, ...] = ()
-    equity_rows = tuple(
-        equity_module.equity_rows(current, timing, options)
-        if options.equity is not None and ("area" in options.by or options.populations)
-        else ()
-    )
+    equity_rows: tuple[EquityRow, ...] = ()
+    if options.equity is not None and ("area" in options.by or options.populations):
+        equity_rows = tuple(equity_module.equity_rows(current, timing, options))
+    if equity_rows and options.populations:
+        indicators.append(define("per_1000_residents", context, title=options.titles.get("per_1000_residents")))
     return Report(
         title=options.title,
         as_of=options.as_of,
@@ -683,7 +682,7 @@ def build_report(table: CaseTable, options: StatsOptions) -> Report:
         survival=tuple(_curves(ctx)) if options.curves else (),
         backlog=tuple(backlog_module.backlog_series(current, grouper, options)),
         ages=tuple(backlog_module.age_buckets(current, timing, grouper, options)),
-        equity=equity_rows,  # type: ignore[arg-type]
+        equity=equity_rows,
         notes=tuple(notes),
         labels=dict(options.labels),
     )

@@ -220,6 +220,35 @@ class Period:
         return [self._midnight(day) for day in days], labels
 
 
+def _base_groups(table: CaseTable, by: tuple[str, ...]) -> tuple[NDArray[np.int64], tuple[Group, ...]]:
+    """Each case's group of the dimensions ``by``, numbered densely in label order, and the groups."""
+    size = len(table)
+    # Base groups: the dimensions' codes combined, then renumbered densely in label order.
+    combined = np.zeros(size, dtype=np.int64)
+    for name in by:
+        column = table.dimensions[name]
+        combined = combined * (len(column.labels) + 1) + (column.codes.astype(np.int64) + 1)
+    present, base = np.unique(combined, return_inverse=True)
+    if not by:
+        # Everyone is one group, even when there is no one: an empty table still has its (zero) figures.
+        present, base = np.zeros(1, dtype=np.int64), np.zeros(size, dtype=np.int64)
+    base_groups = []
+    for value in present.tolist():
+        parts = []
+        for name in reversed(by):
+            column = table.dimensions[name]
+            radix = len(column.labels) + 1
+            parts.append((name, column.label(value % radix - 1)))
+            value //= radix
+        base_groups.append(tuple(reversed(parts)))
+    order = sorted(range(len(base_groups)), key=lambda index: base_groups[index])
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    base = rank[base] if size else base.astype(np.int64)
+    base_groups_sorted = tuple(base_groups[index] for index in order)
+    return base.astype(np.int64), base_groups_sorted
+
+
 @attrs.frozen(eq=False)
 class Grouper:
     """Group codes for a case table: dimensions crossed with an optional period.
@@ -270,29 +299,7 @@ class Grouper:
                 known = ", ".join(sorted(table.dimensions))
                 raise ValidationError("by", name, f"one of the table's dimensions: {known}")
         size = len(table)
-        # Base groups: the dimensions' codes combined, then renumbered densely in label order.
-        combined = np.zeros(size, dtype=np.int64)
-        for name in by:
-            column = table.dimensions[name]
-            combined = combined * (len(column.labels) + 1) + (column.codes.astype(np.int64) + 1)
-        present, base = np.unique(combined, return_inverse=True)
-        if not by:
-            # Everyone is one group, even when there is no one: an empty table still has its (zero) figures.
-            present, base = np.zeros(1, dtype=np.int64), np.zeros(size, dtype=np.int64)
-        base_groups = []
-        for value in present.tolist():
-            parts = []
-            for name in reversed(by):
-                column = table.dimensions[name]
-                radix = len(column.labels) + 1
-                parts.append((name, column.label(value % radix - 1)))
-                value //= radix
-            base_groups.append(tuple(reversed(parts)))
-        order = sorted(range(len(base_groups)), key=lambda index: base_groups[index])
-        rank = np.empty(len(order), dtype=np.int64)
-        rank[order] = np.arange(len(order))
-        base = rank[base] if size else base.astype(np.int64)
-        base_groups_sorted = tuple(base_groups[index] for index in order)
+        base, base_groups_sorted = _base_groups(table, by)
         if period is None:
             codes = base.astype(np.int64)
             closed = np.where(np.isnat(table.closed), -1, codes)

@@ -256,6 +256,9 @@ def panama_report(  # noqa: PLR0913 - the preset's few choices
             )
     indicators.append(define("received_by_channel", context, title=titles["received_by_channel"]))
     order = {name: index for index, name in enumerate(PANAMA_INDICATORS)}
-    cells.sort(key=lambda cell: (cell.group[:2], order[cell.indicator], cell.group))
+    rank = {name: index for index, name in enumerate(names)}
+    cells.sort(
+        key=lambda cell: (cell.group[:2], order[cell.indicator], rank.get(dict(cell.group).get("channel", ""), -1))
+    )
     indicators.sort(key=lambda indicator: order[indicator.id])
     return attrs.evolve(report, cells=tuple(cells), indicators=tuple(indicators))

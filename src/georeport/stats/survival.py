@@ -21,7 +21,6 @@ from typing import Final
 import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats  # type: ignore[import-untyped]  # scipy ships no type hints
 
 __all__ = ["KaplanMeier", "Quantile", "kaplan_meier"]
 
@@ -111,6 +110,9 @@ def kaplan_meier(durations: ArrayLike, observed: ArrayLike) -> KaplanMeier:
     if np.any(np.isnan(times)) or np.any(times < 0):
         msg = "durations must be non-negative numbers"
         raise ValueError(msg)
+    # SciPy is imported here, not at module import: it takes a second, and most commands never fit a curve.
+    from scipy import stats  # type: ignore[import-untyped]  # noqa: PLC0415 - scipy ships no type hints
+
     n, events = int(times.size), int(seen.sum())
     if n == 0:
         empty = np.zeros(0)

@@ -1,0 +1,98 @@
+"""``georeport stats`` through a real subprocess: dumps and cases in, table, CSV, JSON and HTML out."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from georeport.lifecycle import to_json as case_to_json
+from georeport.stats.demo import demo_requests
+from georeport.wire.dumps import write_dump
+
+AS_OF = "2024-07-01T00:00:00-05:00"
+
+
+def _run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "georeport", "stats", *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def dump(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("stats") / "demo.json"
+    with path.open("wb") as handle:
+        write_dump(demo_requests(n=200), handle, format="json")
+    return path
+
+
+class TestCommand:
+    def test_table(self, dump):
+        result = _run(dump, "--by", "agency", "--period", "quarter", "--as-of", AS_OF, "--target-days", "30")
+        assert result.returncode == 0, result.stderr
+        assert "Response rate" in result.stdout
+        assert "Cohort attainment" in result.stdout
+        assert "Data quality:" in result.stdout
+
+    def test_csv_to_a_file_is_deterministic(self, dump, tmp_path):
+        first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+        for out in (first, second):
+            result = _run(dump, "--by", "agency,service", "--as-of", AS_OF, "--format", "csv", "--out", out)
+            assert result.returncode == 0, result.stderr
+            assert result.stdout == ""
+        assert first.read_bytes() == second.read_bytes()
+        rows = list(csv.DictReader(io.StringIO(first.read_text(encoding="utf-8"))))
+        assert {"agency", "service", "indicator", "numerator", "denominator", "value", "n", "flags"} <= set(rows[0])
+
+    def test_json_and_html(self, dump, tmp_path):
+        html = tmp_path / "report.html"
+        result = _run(dump, "--preset", "panama", "--lang", "es", "--as-of", AS_OF, "--format", "json", "--html", html)
+        assert result.returncode == 0, result.stderr
+        document = json.loads(result.stdout)
+        assert document["language"] == "es"
+        assert document["indicators"][0]["title"] == "Casos recibidos"
+        page = html.read_text(encoding="utf-8")
+        assert page.startswith("<!DOCTYPE html>")
+        assert "Casos recibidos" in page
+
+    def test_lifecycle_cases(self, case, tmp_path):
+        path = tmp_path / "cases.jsonl"
+        cases = [case(n, close_after=timedelta(days=n % 5 + 1), ack_after=timedelta(hours=2)) for n in range(30)]
+        path.write_text("\n".join(case_to_json(c) for c in cases) + "\n", encoding="utf-8")
+        result = _run(path, "--cases", "--as-of", "2024-03-01T00:00:00Z", "--format", "json")
+        assert result.returncode == 0, result.stderr
+        rows = {row["indicator"]: row for row in json.loads(result.stdout)["rows"] if not row.get("referred_to")}
+        assert rows["received"]["value"] == 30
+        assert rows["response_rate"]["value"] == 1
+
+    @pytest.mark.parametrize(
+        ("args", "message"),
+        [
+            (("--by", "ward"), "ward"),
+            (("--period", "fortnight"), "period"),
+            (("--as-of", "tomorrow"), "--as-of"),
+            (("--as-of", "2024-01-01T00:00:00"), "zone"),
+        ],
+    )
+    def test_bad_options_are_clear_errors(self, dump, args, message):
+        result = _run(dump, *args)
+        assert result.returncode == 2
+        assert message in result.stderr
+        assert "Traceback" not in result.stderr
+
+    def test_missing_file(self, tmp_path):
+        result = _run(tmp_path / "nothing.json")
+        assert result.returncode == 2
+        assert "nothing.json" in result.stderr
+        assert "Traceback" not in result.stderr
