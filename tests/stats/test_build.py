@@ -347,3 +347,21 @@ class TestOptions:
         report = build_report(table, StatsOptions(as_of=T0, indicators=("received", "response_rate")))
         assert report.cell((), "received").value == 0.0
         assert report.cell((), "response_rate").has(Flag.EMPTY)
+
+
+class TestDuplicatesFollowTheirOriginal:
+    def test_an_open_child_closes_with_its_original(self, dump_request):
+        as_of = T0 + timedelta(days=60)
+        requests = [dump_request(1, status="closed", closed=T0 + timedelta(days=3), description="Completed")]
+        requests += [dump_request(2, received=T0 + timedelta(days=1), duplicate_of="1")]  # never closed in the data
+        requests += [dump_request(3, received=T0 + timedelta(days=1), duplicate_of="99")]  # original unknown
+        report = build_report(
+            CaseTable.from_requests(requests),
+            _options(as_of=as_of, resolution_target=timedelta(days=10), indicators=("backlog", "open_past_due")),
+        )
+        counts = {row.check: row.count for row in report.quality}
+        assert counts["duplicate_children_following"] == 1
+        assert counts["open_duplicate_children"] == 1
+        assert report.cell((), "backlog").value == 1.0  # only the child whose original is unknown
+        assert report.cell((), "open_past_due").denominator == 0.0  # children are never overdue
+        assert any("follow their original" in note for note in report.notes)

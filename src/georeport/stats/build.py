@@ -628,7 +628,7 @@ def build_report(table: CaseTable, options: StatsOptions) -> Report:
             target without a calendar.
     """
     as_of = int(to_instant(options.as_of).astype(np.int64))
-    current = table.at(np.datetime64(as_of, "ns"))
+    current, followed = table.at(np.datetime64(as_of, "ns")).follow_originals()
     grouper = Grouper.of(current, by=options.by, period=options.period, as_of=options.as_of)
     timing = Timing.of(current, options, as_of)
     ctx = _Context(current, timing, grouper, options, grouper.cohort())
@@ -658,6 +658,10 @@ def build_report(table: CaseTable, options: StatsOptions) -> Report:
         + ("included in" if options.include_duplicates else "left out of")
         + " timing and on-time denominators (see the 'duplicate children' line)."
     ]
+    if followed:
+        notes.append(
+            f"{followed:,} duplicate children still open in the data follow their original: closed when it closed."
+        )
     proxies = int(current.proxy.sum())
     if proxies:
         notes.append(
@@ -678,7 +682,7 @@ def build_report(table: CaseTable, options: StatsOptions) -> Report:
         indicators=tuple(indicators),
         cells=tuple(cells),
         methods=_methods(options, grouper, current),
-        quality=tuple(quality_rows(table, current, timing, options)),
+        quality=tuple(quality_rows(table, current, timing, options, followed=followed)),
         survival=tuple(_curves(ctx)) if options.curves else (),
         backlog=tuple(backlog_module.backlog_series(current, grouper, options)),
         ages=tuple(backlog_module.age_buckets(current, timing, grouper, options)),

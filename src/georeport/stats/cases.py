@@ -674,3 +674,39 @@ class CaseTable:
             pause_start=self.pause_start[late_pause],
             pause_end=np.where(self.pause_end > as_of, NAT, self.pause_end)[late_pause],
         )
+
+    def follow_originals(self) -> tuple[CaseTable, int]:
+        """Open duplicate children take their original's state: closed (as duplicates) when it is closed.
+
+        A child still open in the data (a dump that never closed it) is not left to
+        age into the overdue figures: when its original (found by ``ids``) is closed,
+        the child closes at the same time (never before its own receipt).
+
+        Returns:
+            The table, and how many children were closed this way.
+        """
+        waiting = np.flatnonzero((self.duplicate_of != "") & (self.reason == OPEN))
+        if waiting.size == 0:
+            return self, 0
+        index = {identifier: row for row, identifier in enumerate(self.ids.tolist()) if identifier}
+        rows, times = [], []
+        for row in waiting.tolist():
+            original = index.get(self.duplicate_of[row])
+            if original is not None and not np.isnat(self.closed[original]):
+                rows.append(row)
+                times.append(max(self.closed[original], self.requested[row]))
+        if not rows:
+            return self, 0
+        chosen = np.array(rows, dtype=np.int64)
+        when = np.array(times, dtype="datetime64[ns]")
+        closed, first_closed, reason = self.closed.copy(), self.first_closed.copy(), self.reason.copy()
+        closed[chosen] = when
+        first_closed[chosen] = np.where(np.isnat(first_closed[chosen]), when, first_closed[chosen])
+        reason[chosen] = REASONS.index(ClosureReason.DUPLICATE)
+        span_end = self.span_end.copy()
+        close_at = np.full(len(self), NAT)
+        close_at[chosen] = when
+        still_open = np.isnat(span_end) & ~np.isnat(close_at[self.span_case])
+        span_end[still_open] = close_at[self.span_case[still_open]]
+        table = attrs.evolve(self, closed=closed, first_closed=first_closed, reason=reason, span_end=span_end)
+        return table, len(rows)
