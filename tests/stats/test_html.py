@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import math
+import os
 import re
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -592,3 +596,24 @@ class TestPresetLabels:
         parks = rows_of(detail_table(document, "Response rate"))[1]
         assert parks[-1] == "muy pocos casos para comparar"
         assert "Períodos: January to June 2024" in text_of(document.xpath("//header")[0])
+
+
+def test_another_process_with_another_hash_seed_writes_the_same_bytes(tmp_path: Path) -> None:
+    """Nothing in the page depends on set or dict iteration that varies between runs."""
+    program = (
+        "import hashlib, sys\n"
+        "from georeport.stats.html import render_html\n"
+        "sys.path.insert(0, sys.argv[1])\n"
+        "from test_html import make_report\n"
+        "print(hashlib.sha256(render_html(make_report()).encode()).hexdigest())\n"
+    )
+    seed = "1" if os.environ.get("PYTHONHASHSEED") != "1" else "2"
+    result = subprocess.run(
+        [sys.executable, "-c", program, str(Path(__file__).parent)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONHASHSEED": seed},
+        cwd=tmp_path,
+    )
+    assert result.stdout.strip() == hashlib.sha256(render_html(make_report()).encode()).hexdigest()

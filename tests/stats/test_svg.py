@@ -42,6 +42,19 @@ def marks(root: etree._Element, tag: str, klass: str) -> list[etree._Element]:
     return [element for element in root.iter(f"{SVG}{tag}") if klass in (element.get("class") or "").split()]
 
 
+def _num_x(root: etree._Element, day: float) -> str:
+    """The x coordinate the chart gives ``day``, read from its axis ticks (0 and the last tick)."""
+    ticks = [
+        (float(text.text), float(text.get("x")))
+        for axis in marks(root, "g", "x-axis")
+        for text in axis.iter(f"{SVG}text")
+        if text.get("class") != "axis-label"
+    ]
+    (day0, x0), (day1, x1) = ticks[0], ticks[-1]
+    value = x0 + (x1 - x0) * (day - day0) / (day1 - day0)
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
 def accessible(root: etree._Element, prefix: str, title: str, description: str) -> None:
     assert root.get("role") == "img"
     assert root.get("aria-labelledby") == f"{prefix}-title {prefix}-desc"
@@ -110,6 +123,20 @@ class TestSurvivalChart:
         assert ticks[:-1] == ["0", "7", "14", "21", "28", "35"]
         assert "Target: 30 days" in "".join(marks(root, "g", "target")[0].itertext())
 
+    def test_a_curve_with_many_steps_is_drawn_with_a_bounded_path_ending_where_it_ends(self) -> None:
+        size = 200_000
+        times = [i / 1000 for i in range(1, size + 1)]
+        survival = [1 - i / size for i in range(1, size + 1)]
+        svg = survival_chart([StepCurve("many", times, survival, survival, survival)], id_prefix="k", **COMMON)
+        assert len(svg) < 100_000
+        root = parse(svg)
+        (path,) = marks(root, "path", "km-curve")
+        corners = path.get("d")[1:].split(" L")
+        assert len(corners) < 2_000
+        assert corners[-1] == f"{_num_x(root, 200)} 324"  # the last step, at day 200, down to 0%
+        few = survival_chart([StepCurve("few", times[:1000], survival[:1000])], id_prefix="k", **COMMON)
+        assert len(marks(parse(few), "path", "km-curve")[0].get("d").split(" L")) == 2 + 2 * 1000
+
     def test_series_differ_by_dash_as_well_as_colour(self) -> None:
         curves = [StepCurve(f"group {i}", [1.0], [0.5]) for i in range(len(PALETTE) + 2)]
         root = parse(survival_chart(curves, id_prefix="k", **COMMON))
@@ -155,7 +182,7 @@ class TestSurvivalChart:
 
 
 class TestBacklogChart:
-    @given(st.lists(st.tuples(TEXTS, COUNTS, COUNTS, COUNTS), max_size=60))
+    @given(st.lists(st.tuples(TEXTS, COUNTS, COUNTS, COUNTS), max_size=30))
     def test_any_counts_give_well_formed_svg_with_a_mark_per_period(
         self, rows: list[tuple[str, int, int, int]]
     ) -> None:

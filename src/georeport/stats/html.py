@@ -20,6 +20,7 @@ This file owns the report's page; the charts are drawn by ``_svg``. Its rules:
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC
@@ -600,13 +601,9 @@ def _headline(page: _Page) -> str:
 
 
 def _survival_at(curve: SurvivalCurve, time: float) -> float:
-    """The curve's share still open at ``time`` (1 before the first step)."""
-    value = 1.0
-    for step, survival in zip(curve.times, curve.survival, strict=False):
-        if step > time:
-            break
-        value = survival
-    return value
+    """The curve's share still open at ``time`` (1 before the first step; its times increase)."""
+    index = bisect.bisect_right(curve.times, time) - 1
+    return 1.0 if index < 0 else curve.survival[index]
 
 
 def _survival_section(page: _Page) -> str:
