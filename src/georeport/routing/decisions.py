@@ -94,10 +94,16 @@ class Decision:
     index: int
     code: DecisionCode
     router: Router = attrs.field(repr=False)
-    covering: tuple[int, ...] = attrs.field(repr=False)
-    """Indices of the jurisdictions whose boundary covers the point, whatever their services."""
-    nearby: tuple[int, ...] = attrs.field(repr=False)
-    """Indices of the jurisdictions whose bounding box, not boundary, holds the point."""
+
+    @cached_property
+    def covering(self) -> tuple[int, ...]:
+        """Indices of the jurisdictions whose boundary covers the point, whatever their services."""
+        return self.router._around(self)[0]
+
+    @cached_property
+    def nearby(self) -> tuple[int, ...]:
+        """Indices of the jurisdictions whose bounding box, not boundary, holds the point."""
+        return self.router._around(self)[1]
 
     @property
     def jurisdiction(self) -> Jurisdiction:

@@ -45,6 +45,7 @@ import numpy as np
 import shapely
 from numpy.typing import ArrayLike, NDArray
 
+from georeport.routing._grid import Grid
 from georeport.routing.decisions import Candidate, CandidateStatus, Decision, DecisionCode
 from georeport.routing.errors import (
     InvalidPointError,
@@ -222,6 +223,7 @@ class Router:
         self._geoms = np.asarray([self.jurisdictions[index].boundary for index in placed], dtype=object)
         shapely.prepare(self._geoms)
         self._tree = shapely.STRtree(self._geoms)
+        self._grid: Grid | None = None
         self._placed_keys = np.ascontiguousarray(keys[self._placed]) if placed else keys[:0]
         free = [index for index, member in enumerate(self.jurisdictions) if member.boundary is None]
         self._free = np.asarray(free, dtype=np.intp)
@@ -231,9 +233,18 @@ class Router:
         self._free_tier = np.where(self._free_best == _NONE, -2, self._free_best // n)
         # how many agencies without a boundary share the best rank: more than one is a tie
         self._free_count = (tiers == self._free_tier).sum(axis=0)
+        self._free_best_list: list[int] = self._free_best.tolist()
+        self._free_tier_list: list[int] = self._free_tier.tolist()
+        self._free_count_list: list[int] = self._free_count.tolist()
         self._is_free = np.zeros(n, dtype=bool)
         self._is_free[self._free] = True
         self._ids = np.asarray([member.id for member in self.jurisdictions], dtype=object)
+
+    def _build_grid(self) -> Grid | None:
+        """The grid ``route`` and ``route_many`` search (None without boundaries), built on first use."""
+        if self._grid is None and len(self._placed):
+            self._grid = Grid(self._geoms, self._tree)
+        return self._grid
 
     def ambiguities(self) -> list[tuple[str, str, str]]:
         """Same-rank overlaps: ``(first id, second id, service)`` where two jurisdictions tie inside both.
@@ -333,26 +344,44 @@ class Router:
         """
         y, x = _check_point(lat, long)
         column = self._column(service_code)
-        near = self._tree.query(shapely.points(x, y))
-        if len(near):
-            inside = shapely.intersects_xy(self._geoms[near], x, y)
-            covering = self._placed[near[inside]]
-            nearby = self._placed[near[~inside]]
-            keys = self._placed_keys[near[inside], column]
-        else:
-            covering = nearby = keys = near
-        best = int(self._free_best[column])
-        if len(keys):
-            best = min(best, int(keys.min()))
+        n = self._n
+        best = free = self._free_best_list[column]
+        keys: list[int] = []
+        grid = self._grid if self._grid is not None else self._build_grid()
+        if grid is not None and grid.x0 <= x <= grid.x1 and grid.y0 <= y <= grid.y1:
+            cell = min(int((y - grid.y0) / grid.dy), grid.ny - 1) * grid.nx + min(
+                int((x - grid.x0) / grid.dx), grid.nx - 1
+            )
+            first, last = int(grid.starts[cell]), int(grid.starts[cell + 1])
+            if first < last:
+                found = grid.candidates[first:last]
+                ranks = self._placed_keys[found, column].tolist()
+                covered = grid.covered[first:last].tolist()
+                geoms = self._geoms
+                intersects_xy = shapely.intersects_xy
+                for candidate, key, whole in zip(found.tolist(), ranks, covered, strict=True):
+                    if key < free and (whole or intersects_xy(geoms[candidate], x, y)):
+                        keys.append(key)
+                if keys:
+                    best = min(keys)
         if best == _NONE:
             index, code = self._fallback((y, x), service_code), DecisionCode.FALLBACK
         else:
-            tier = best // self._n
-            count = int((keys // self._n == tier).sum()) if len(keys) else 0
-            if int(self._free_tier[column]) == tier:
-                count += int(self._free_count[column])
-            index, code = best % self._n, self._code(best, count > 1)
-        return Decision(y, x, service_code, index, code, self, tuple(covering.tolist()), tuple(nearby.tolist()))
+            tier = best // n
+            count = sum(key // n == tier for key in keys)
+            if self._free_tier_list[column] == tier:
+                count += self._free_count_list[column]
+            index, code = best % n, self._code(best, count > 1)
+        return Decision(y, x, service_code, index, code, self)
+
+    def _around(self, decision: Decision) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The jurisdictions covering a decision's point, and those only whose bounding box holds it."""
+        if decision.lat is None or decision.long is None or not len(self._placed):
+            return (), ()
+        x, y = decision.long, decision.lat
+        near = self._tree.query(shapely.points(x, y))
+        inside = shapely.intersects_xy(self._geoms[near], x, y)
+        return tuple(self._placed[near[inside]].tolist()), tuple(self._placed[near[~inside]].tolist())
 
     def route_service(self, service_code: str) -> Decision:
         """Where a report without a location goes: an agency without a boundary, or the fallback.
@@ -367,7 +396,7 @@ class Router:
             index, code = self._fallback(None, service_code), DecisionCode.FALLBACK
         else:
             index, code = best % self._n, self._code(best, int(self._free_count[column]) > 1)
-        return Decision(None, None, service_code, index, code, self, (), ())
+        return Decision(None, None, service_code, index, code, self)
 
     # --- many reports --------------------------------------------------------------------------
     def route_many(self, lats: ArrayLike, longs: ArrayLike, service_codes: ArrayLike | str) -> RoutedMany:
@@ -396,19 +425,19 @@ class Router:
         columns = self._columns_many(service_codes, y.size)
         n = self._n
         best = self._free_best[columns]
-        near_point, near_tree = self._tree.query(shapely.points(x, y))
-        inside = shapely.intersects_xy(self._geoms[near_tree], x[near_point], y[near_point])
-        point, tree = near_point[inside], near_tree[inside]
-        keys = self._placed_keys[tree, columns[point]]
-        if len(point):
-            # the query answers in point order: one segment of pairs per point
-            starts = np.flatnonzero(np.concatenate(([True], point[1:] != point[:-1])))
-            owners = point[starts]
-            best[owners] = np.minimum(best[owners], np.minimum.reduceat(keys, starts))
-        tier = np.where(best == _NONE, -2, best // n)
-        count = np.where(self._free_tier[columns] == tier, self._free_count[columns], 0)
-        if len(point):
-            count += np.bincount(point[keys // n == tier[point]], minlength=y.size)
+        count = np.where(
+            self._free_tier[columns] == np.where(best == _NONE, -2, best // n), self._free_count[columns], 0
+        )
+        if len(self._placed):
+            point, keys = self._covering_keys(x, y, columns, best)
+            if len(point):
+                # pairs come in point order: one segment per point
+                starts = np.flatnonzero(np.concatenate(([True], point[1:] != point[:-1])))
+                owners = point[starts]
+                best[owners] = np.minimum(best[owners], np.minimum.reduceat(keys, starts))
+                tier = np.where(best == _NONE, -2, best // n)
+                count = np.where(self._free_tier[columns] == tier, self._free_count[columns], 0)
+                count += np.bincount(point[keys // n == tier[point]], minlength=y.size)
         ties = count > 1
         missing = best == _NONE
         indices = (best % n).astype(np.intp)
@@ -422,6 +451,47 @@ class Router:
             indices[missing] = fallback
             codes[missing] = DecisionCode.FALLBACK
         return RoutedMany(indices, codes)
+
+    def _covering_keys(
+        self,
+        x: NDArray[np.float64],
+        y: NDArray[np.float64],
+        columns: NDArray[np.intp],
+        free_best: NDArray[np.int64],
+    ) -> tuple[NDArray[np.intp], NDArray[np.int64]]:
+        """``(point, rank)`` for every boundary covering a point that handles its service and could win.
+
+        Candidates come from the grid (built on first use); those that do not
+        handle the service, or rank after an agency without a boundary, are
+        dropped untested; a candidate covering the point's whole cell needs no
+        test; the others are tested only if they could still win or tie.
+        """
+        grid = self._grid if self._grid is not None else self._build_grid()
+        assert grid is not None  # there are boundaries  # noqa: S101
+        point, tree, covered = grid.pairs(x, y)
+        keys = self._placed_keys[tree, columns[point]]
+        useful = keys < free_best[point]
+        point, tree, covered, keys = point[useful], tree[useful], covered[useful], keys[useful]
+        if not len(point):
+            return point, keys
+        starts = np.flatnonzero(np.concatenate(([True], point[1:] != point[:-1])))
+        sure = np.minimum.reduceat(np.where(covered, keys, _NONE), starts)
+        lengths = np.diff(np.append(starts, len(point)))
+        sure_tier = np.where(sure == _NONE, _NONE, sure // self._n)
+        px, py = x[point], y[point]
+        box = grid.bounds[tree]
+        test = (
+            ~covered
+            & (keys // self._n <= np.repeat(sure_tier, lengths))
+            & (px >= box[:, 0])
+            & (px <= box[:, 2])
+            & (py >= box[:, 1])
+            & (py <= box[:, 3])
+        )
+        hit = covered.copy()
+        tested = np.flatnonzero(test)
+        hit[tested] = shapely.intersects_xy(self._geoms[tree[tested]], px[tested], py[tested])
+        return point[hit], keys[hit]
 
     def _check_many(self, y: NDArray[np.float64], x: NDArray[np.float64]) -> None:
         bad_number = ~(np.isfinite(y) & np.isfinite(x))
