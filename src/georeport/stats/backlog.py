@@ -33,7 +33,6 @@ def backlog_series(table: CaseTable, grouper: Grouper, options: StatsOptions) ->
     earliest = int(table.requested.min().astype(np.int64))
     starts, labels = period.boundaries(datetime.fromtimestamp(earliest / 1e9, tz=UTC), options.as_of)
     edges = np.array([to_instant(start) for start in starts], dtype="datetime64[ns]").view(np.int64)
-    as_of = int(to_instant(options.as_of).astype(np.int64))
     nbase, nperiods = len(grouper.base_groups), len(labels)
     base = grouper.base
     span_rows = table.span_case
@@ -47,11 +46,9 @@ def backlog_series(table: CaseTable, grouper: Grouper, options: StatsOptions) ->
     opened = per_period(ints(table.requested), np.arange(len(table)))
     closed = per_period(span_end, span_rows)
     points: list[BacklogPoint] = []
-    open_at = np.zeros((nbase, nperiods), dtype=np.int64)
-    for index in range(nperiods):
-        moment = min(int(edges[index + 1]) - 1, as_of)
-        covering = (span_start <= moment) & ((span_end == NAT) | (span_end > moment))
-        open_at[:, index] = np.bincount(base[span_rows[covering]], minlength=nbase)
+    # Open at a period's end = intervals begun by then - intervals ended by then (an interval ends after it begins).
+    begun = per_period(span_start, span_rows).reshape(nbase, nperiods).cumsum(axis=1)
+    open_at = begun - closed.reshape(nbase, nperiods).cumsum(axis=1)
     for group in range(nbase):
         for index, label in enumerate(labels):
             code = group * nperiods + index

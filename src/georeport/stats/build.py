@@ -116,13 +116,13 @@ def _count_column(values: NDArray[np.float64]) -> _Column:
 
 
 def _split(codes: NDArray[np.int64], mask: NDArray[np.bool_], size: int) -> list[NDArray[np.intp]]:
-    """For each group code, the rows in it where ``mask`` holds."""
+    """For each group code, the rows in it where ``mask`` holds (in row order)."""
     rows = np.flatnonzero(mask & (codes >= 0))
     keys = codes[rows]
     if size < np.iinfo(np.int16).max:
         keys = keys.astype(np.int16)  # numpy sorts 16-bit integers by radix sort: linear time
     order = rows[np.argsort(keys, kind="stable")]
-    bounds = np.searchsorted(codes[order], np.arange(size + 1))
+    bounds = np.concatenate(([0], np.cumsum(np.bincount(keys, minlength=size)[:size])))
     return [order[bounds[index] : bounds[index + 1]] for index in range(size)]
 
 
