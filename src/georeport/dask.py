@@ -13,6 +13,11 @@ what ``georeport.wire.iter_dump`` reads, in the same order::
     frame = georeport.dask.read_frame(paths)            # a dask.dataframe, frames' typed columns
     table = georeport.dask.summarize(paths, by=["agency_responsible"], period="month")
 
+``report`` computes the full transparency statistics of ``georeport.stats``
+(the same ``Report`` as ``build_report`` on one process): each task reads
+its partitions and builds their columnar ``CaseTable``, the tables are
+joined in order, and the report is computed from the joined table.
+
 ``summarize`` computes per group the volume, the closed and open counts, the
 closed share and the median hours from request to close (from the Bulk
 ``closed_datetime``), exactly: each task reduces its partitions to counts and
@@ -43,7 +48,9 @@ if TYPE_CHECKING:
     import dask.dataframe
     import pandas as pd
 
-__all__ = ["Period", "read_bag", "read_frame", "summarize", "summarize_requests"]
+    from georeport.stats import CaseTable, Report, StatsOptions
+
+__all__ = ["Period", "concat_case_tables", "read_bag", "read_frame", "report", "summarize", "summarize_requests"]
 
 Period = Literal["day", "week", "month", "year"]
 
@@ -358,3 +365,100 @@ def summarize(  # noqa: PLR0913 - each option is the caller's to set
         split_every=8,
     ).compute(scheduler=scheduler)
     return _table(merged, by, period)
+
+
+# --- the full statistics (georeport.stats) ---------------------------------------------------
+_ROW_INDEXES: Final = ("span_case", "pause_case")
+"""Case-table columns that hold row numbers (shifted when tables are joined)."""
+
+
+def concat_case_tables(tables: Sequence[CaseTable]) -> CaseTable:
+    """One ``CaseTable`` of the rows of ``tables``, in order (as if built from all their requests at once).
+
+    Text dimensions are re-encoded over the union of their labels (sorted,
+    as ``Categories.of`` does), and the row numbers of open intervals and
+    pauses are shifted, so the result equals the table built in one go.
+    """
+    import attrs  # noqa: PLC0415 - cheap, and only needed here
+
+    from georeport.stats import CaseTable, Categories  # noqa: PLC0415 - the statistics, when asked for
+
+    if len(tables) == 1:
+        return tables[0]
+    if not tables:
+        return CaseTable.from_requests([])
+    offsets = np.cumsum([0, *(len(table) for table in tables[:-1])])
+    columns: dict[str, Any] = {}
+    for field in attrs.fields(CaseTable):
+        name = field.name
+        if name == "dimensions":
+            continue
+        parts = [getattr(table, name) for table in tables]
+        if name in _ROW_INDEXES:
+            parts = [part + offset for part, offset in zip(parts, offsets, strict=True)]
+        columns[name] = np.concatenate(parts)
+    dimensions: dict[str, Categories] = {}
+    for key in dict.fromkeys(key for table in tables for key in table.dimensions):
+        size = [len(table) for table in tables]
+        found = [table.dimensions.get(key, Categories.missing(rows)) for table, rows in zip(tables, size, strict=True)]
+        labels = tuple(sorted({label for column in found for label in column.labels}))
+        index = {label: code for code, label in enumerate(labels)}
+        codes = []
+        for column in found:
+            remap = np.array([index[label] for label in column.labels] + [-1], dtype=np.int32)
+            codes.append(remap[column.codes])  # -1 indexes the appended -1: missing stays missing
+        dimensions[key] = Categories(np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32), labels)
+    return CaseTable(dimensions=dimensions, **columns)
+
+
+def _case_table(parts: Iterable[Partition], mapping: ColumnMapping | None, statuses: StatusMapping, zone: str) -> Any:
+    from zoneinfo import ZoneInfo  # noqa: PLC0415
+
+    from georeport.stats import CaseTable  # noqa: PLC0415 - the statistics, when asked for
+
+    return CaseTable.from_requests(_read(parts, mapping, False, statuses), timezone=ZoneInfo(zone))  # noqa: FBT003
+
+
+def report(  # noqa: PLR0913 - each option is the caller's to set
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    options: StatsOptions,
+    *,
+    format: DumpFormat | None = None,  # noqa: A002
+    mapping: ColumnMapping | None = None,
+    statuses: StatusMapping = DEFAULT_STATUSES,
+    timezone: str = "UTC",
+    size: int = DEFAULT_PARTITION_BYTES,
+    scheduler: Any = None,
+) -> Report:
+    """The ``georeport.stats`` report of dumps of any size, their reading and case tables built by Dask.
+
+    Equal to ``build_report(CaseTable.from_requests(iter_dump(...)), options)``
+    over the same files: tasks read their partitions and build their case
+    tables (the per-record work); the joined table (a few numpy arrays) is
+    then reduced to the report.
+
+    Args:
+        paths: the files.
+        options: what to compute (``georeport.stats.StatsOptions``).
+        format: the files' format; told from each name when None.
+        mapping: the column mapping of city CSV exports.
+        statuses: how Bulk ``status_description`` maps onto open/closed.
+        timezone: the zone of zone-less close times (``CaseTable.from_requests``).
+        size: about how many bytes each partition reads.
+        scheduler: passed to ``compute`` (None: the active client, else Dask's default).
+
+    Raises:
+        ImportError: dask is not installed (the ``dask`` extra).
+        ValidationError: a request without ``requested_datetime`` (the statistics start there).
+    """
+    from georeport.stats import build_report  # noqa: PLC0415 - the statistics, when asked for
+
+    bags = _dask().bag
+    parts = _plan(paths, format, mapping, size)
+    if not parts:
+        return build_report(concat_case_tables([]), options)
+    bag = bags.from_sequence(parts, npartitions=len(parts))
+    tables = bag.map_partitions(lambda chunk: [_case_table(chunk, mapping, statuses, timezone)]).compute(
+        scheduler=scheduler
+    )
+    return build_report(concat_case_tables(tables), options)
