@@ -232,3 +232,18 @@ def test_a_name_without_a_format_needs_one(tmp_path: Path) -> None:
     with pytest.raises(georeport.ParseError, match="pass format="):
         partitions([path])
     assert partitions([path], format="json") == [Partition(str(path), "json")]
+
+
+def test_xml_partitions_skip_a_request_element_nested_in_extensions(tmp_path: Path) -> None:
+    records = "".join(
+        f"<request><service_request_id>{i}</service_request_id>"
+        f"<related><request><service_request_id>parent-{i}</service_request_id></request></related></request>\n"
+        for i in range(50)
+    )
+    path = tmp_path / "nested.xml"
+    path.write_text(f'<?xml version="1.0" encoding="UTF-8"?>\n<service_requests>\n{records}</service_requests>\n')
+    parts = partitions([path], size=1)
+    assert len(parts) == 50
+    read = [r for part in parts for r in iter_partition(part)]
+    assert read == list(iter_dump(path))
+    assert [r.service_request_id for r in read] == [str(i) for i in range(50)]

@@ -402,6 +402,7 @@ DEFAULT_PARTITION_BYTES: Final = 64 << 20
 
 _SPLITTABLE: Final = frozenset(("xml", "jsonl", "bulk-csv", "bulk-xml", "csv"))
 _XML_RECORD = re.compile(rb"<(?:[\w.-]+:)?request[\s>/]")
+_XML_RECORD_END = re.compile(rb"</(?:[\w.-]+:)?request\s*>\s*\Z")
 _XML_ROOT_END = re.compile(rb"</(?:[\w.-]+:)?(?:service_)?requests\s*>\s*\Z")
 _SCAN = 8 << 20
 
@@ -490,6 +491,7 @@ def _targets(start: int, total: int, size: int) -> list[int]:
 
 
 def _xml_partitions(handle: IO[bytes], path: str, chosen: DumpFormat, total: int, size: int) -> list[Partition]:
+    handle.seek(0)
     head = read_head(handle, 1 << 16)
     first = _XML_RECORD.search(head)
     if first is None or total <= size:
@@ -505,12 +507,10 @@ def _xml_partitions(handle: IO[bytes], path: str, chosen: DumpFormat, total: int
     for target in _targets(first.start(), end_of_records, size):
         if target <= bounds[-1]:
             continue
-        handle.seek(target)
-        window = handle.read(1 << 20)
-        match = _XML_RECORD.search(window)
-        if match is None or target + match.start() >= end_of_records:
+        found = _xml_boundary(handle, target)
+        if found is None or found >= end_of_records:
             continue
-        bounds.append(target + match.start())
+        bounds.append(found)
     bounds.append(end_of_records)
     prefix = b"<service_requests>"
     suffix = b"</service_requests>"
@@ -519,6 +519,22 @@ def _xml_partitions(handle: IO[bytes], path: str, chosen: DumpFormat, total: int
         for start, stop in itertools.pairwise(bounds)
         if stop > start
     ]
+
+
+def _xml_boundary(handle: IO[bytes], target: int) -> int | None:
+    """The start of the first top-level ``<request>`` at or after ``target``.
+
+    A ``<request>`` counts only right after the end of another one
+    (``</request>`` and white space), so an element of that name nested in a
+    record's extensions is not taken for a record's start.
+    """
+    back = min(target, 256)
+    handle.seek(target - back)
+    window = handle.read((1 << 20) + back)
+    for match in _XML_RECORD.finditer(window, back):
+        if _XML_RECORD_END.search(window, max(0, match.start() - 256), match.start()):
+            return target - back + match.start()
+    return None
 
 
 def _line_partitions(  # noqa: PLR0913
