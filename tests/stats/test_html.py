@@ -286,9 +286,9 @@ class TestFigures:
         document = parse(render_html(make_report()))
         for item in INDICATORS[3:]:
             table = detail_table(document, item.title)
-            heads = text_of(table.find("thead"))
-            assert f"numerator of {item.id}" in heads
-            assert f"denominator of {item.id}" in heads
+            caption = text_of(table.find("caption"))
+            assert f"Numerator: numerator of {item.id}. Denominator: denominator of {item.id}." in caption
+            assert text_of(table.find("thead")) == "Agency Value 95% interval Numerator Denominator n Notes"
         summary_heads = [text_of(th) for th in document.xpath("//table[@class='summary']/tbody/tr/th")]
         assert [head for head in summary_heads if head.startswith(("On", "Cohort"))] == [
             "On time among requests closed share",
@@ -300,7 +300,7 @@ class TestFigures:
         document = parse(render_html(make_report()))
         median = rows_of(detail_table(document, "Median days to close"))
         assert median[0] == ["Roads", "12.0", "9.5 \u2013 15.2", "100", "120", "120", "proxy close time"]
-        assert median[1] == ["Parks", "\u2014", "\u2014", "4", "12", "12", "too few to compare not reached"]
+        assert median[1] == ["Parks", "\u2014", "\u2014", "4", "12", "12", "too few to compare ; not reached"]
         cohort = rows_of(detail_table(document, "Cohort attainment within 30 days"))
         assert cohort[0][-1] == "provisional"
         legend = text_of(document.xpath("//section[@id='summary']//div[@class='flag-legend']")[0])

@@ -162,12 +162,14 @@ def time_ticks(latest: float, *, steps: Sequence[float] = DAY_STEPS) -> list[flo
     return _axis(latest, steps=steps)[1]
 
 
-def _open_svg(id_prefix: str, height: int, title: str, description: str, kind: str) -> list[str]:
+def _open_svg(  # noqa: PLR0913 - the header of every chart: id, size, texts, kind
+    id_prefix: str, height: int, title: str, description: str, kind: str, *, width: int = _WIDTH
+) -> list[str]:
     ident = _text(id_prefix)
     return [
         (
-            f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {kind}" viewBox="0 0 {_WIDTH} {height}"'
-            f' width="{_WIDTH}" height="{height}" role="img" aria-labelledby="{ident}-title {ident}-desc"'
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {kind}" viewBox="0 0 {width} {height}"'
+            f' width="{width}" height="{height}" role="img" aria-labelledby="{ident}-title {ident}-desc"'
             f' font-family="{_text(_FONT)}" font-size="12" fill="{_INK}">'
         ),
         f'<title id="{ident}-title">{_text(title)}</title>',
@@ -175,16 +177,18 @@ def _open_svg(id_prefix: str, height: int, title: str, description: str, kind: s
     ]
 
 
-def no_data_chart(*, id_prefix: str, title: str, description: str, message: str = "No data") -> str:
+def no_data_chart(
+    *, id_prefix: str, title: str, description: str, message: str = "No data", width: int = _WIDTH
+) -> str:
     """A framed figure saying ``message``: what a chart shows when it has nothing to draw."""
     height = 120
-    parts = _open_svg(id_prefix, height, title, description, "no-data")
+    parts = _open_svg(id_prefix, height, title, description, "no-data", width=width)
     parts.append(
-        f'<rect x="1" y="1" width="{_WIDTH - 2}" height="{height - 2}" fill="none" stroke="{_GRID}"'
+        f'<rect x="1" y="1" width="{width - 2}" height="{height - 2}" fill="none" stroke="{_GRID}"'
         ' stroke-dasharray="6 4"/>'
     )
     parts.append(
-        f'<text class="no-data-message" x="{_WIDTH // 2}" y="{height // 2 + 5}" text-anchor="middle"'
+        f'<text class="no-data-message" x="{width // 2}" y="{height // 2 + 5}" text-anchor="middle"'
         f' font-size="16">{_text(message)}</text>'
     )
     parts.append("</svg>")
@@ -581,8 +585,9 @@ def age_chart(  # noqa: PLR0913 - every text of the chart is the caller's, in th
     x_label: str,
     y_label: str,
     no_data: str = "No data",
+    width: int = _WIDTH,
 ) -> str:
-    """Bars of open cases per age bucket, each labelled with its count.
+    """Bars of open cases per age bucket, each labelled with its count; ``width`` for small multiples.
 
     Raises:
         ValidationError: ``labels`` and ``counts`` differ in length, or a
@@ -592,12 +597,12 @@ def age_chart(  # noqa: PLR0913 - every text of the chart is the caller's, in th
     _same_length("labels", n, counts=counts)
     values = _finite_values("counts", counts)
     if n == 0:
-        return no_data_chart(id_prefix=id_prefix, title=title, description=description, message=no_data)
+        return no_data_chart(id_prefix=id_prefix, title=title, description=description, message=no_data, width=width)
 
-    height = 320
-    y_end, y_ticks = _axis(max(values), integer=True)
-    frame = _Frame((70, 28, _WIDTH - 20, height - 56), float(n), y_end)
-    parts = _open_svg(id_prefix, height, title, description, "age")
+    height = 300
+    y_end, y_ticks = _axis(max(values), integer=True, max_ticks=6)
+    frame = _Frame((60, 28, width - 20, height - 56), float(n), y_end)
+    parts = _open_svg(id_prefix, height, title, description, "age", width=width)
     parts += frame.y_axis(y_ticks, y_label)
     parts += frame.x_axis_bands(labels, x_label)
     band = (frame.right - frame.left) / n

@@ -288,6 +288,7 @@ _ES = {
 LABELS: Mapping[str, Mapping[str, str]] = {"en": _EN, "es": _ES}
 
 _CURVES_PER_CHART = len(_svg.PALETTE)
+_SMALL_WIDTH = 440  # the age charts are small multiples, two abreast on a wide screen
 # The page needs nothing from anywhere: a browser refuses any fetch, even one a later edit might add.
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
@@ -324,6 +325,9 @@ table.headline { width: 100%; }
 .flag-legend p { margin: .2rem 0; }
 .flag-too-few-to-compare, .flag-provisional, .flag-proxy-close-time { color: var(--warn); font-weight: 600; }
 figure { margin: 1rem 0 .3rem; }
+.chart-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); gap: 0 2rem; }
+.chart-grid figure svg { max-width: 28rem; }
+caption .terms { font-size: .8rem; }
 figure svg { width: 100%; max-width: 45rem; height: auto; display: block; }
 figcaption { font-size: .9rem; color: var(--muted); margin-top: .2rem; }
 dl.formula { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: .3rem 0 1rem; }
@@ -414,8 +418,9 @@ class _Page:
         self.chart_count += 1
         return f"chart-{self.chart_count}"
 
-    def flags(self, flags: Sequence[Flag]) -> str:
-        return "".join(
+    def flags(self, flags: Sequence[Flag], *, separator: str = "; ") -> str:
+        """The flags in words, each in a ``span.flag``; ``separator`` between them."""
+        return separator.join(
             f'<span class="flag flag-{_e(flag.value)}">{self.w(f"flag.{flag.value}")}</span>' for flag in flags
         )
 
@@ -519,7 +524,7 @@ def _summary(page: _Page) -> str:
         _check_cell(cell)
         value = _e(formatters[indicator.id](cell.value)) if cell.value is not None else missing
         klass = "num too-few" if Flag.TOO_FEW in cell.flags else "num"
-        return f'<td class="{klass}">{value}{page.flags(cell.flags)}</td>'
+        return f'<td class="{klass}">{value}{page.flags(cell.flags, separator="")}</td>'
 
     def indicator_head(indicator: Indicator, scope: str) -> str:
         unit = _e(page.unit(indicator.unit))
@@ -562,16 +567,20 @@ def _headline(page: _Page) -> str:
         value_of = _value_formatter(indicator)
         unit = page.unit(indicator.unit)
         sub = _e(indicator.formula or indicator.numerator)
-        caption = f'{_e(indicator.title)} <span class="sub">{sub} ({_e(unit)})</span>'
+        terms = f"{page.w('numerator')}: {_e(indicator.numerator)}"
+        if indicator.denominator:
+            terms += f". {page.w('denominator')}: {_e(indicator.denominator)}"
+        caption = (
+            f'{_e(indicator.title)} <span class="sub">{sub} ({_e(unit)})</span><span class="sub terms">{terms}.</span>'
+        )
         own = cells_by_indicator.get(indicator.id, [])
         columns = page.columns(cell.group for cell in own)
         heads = (
             page.group_heads(columns)
             + f'<th scope="col" class="num">{page.w("value")}</th>'
             + f'<th scope="col" class="num">{page.w("interval")}</th>'
-            + f'<th scope="col" class="num">{page.w("numerator")}<span class="sub">{_e(indicator.numerator)}</span></th>'
-            + f'<th scope="col" class="num">{page.w("denominator")}'
-            + f'<span class="sub">{_e(indicator.denominator)}</span></th>'
+            + f'<th scope="col" class="num">{page.w("numerator")}</th>'
+            + f'<th scope="col" class="num">{page.w("denominator")}</th>'
             + f'<th scope="col" class="num">{page.w("n")}</th>'
             + f'<th scope="col">{page.w("flags")}</th>'
         )
@@ -733,7 +742,7 @@ def _ages_section(page: _Page) -> str:
         by_group.setdefault(bucket.group, []).append(bucket)
     if not by_group:
         return ""
-    parts = [f'<section id="ages"><h3>{page.w("ages")}</h3>']
+    parts = [f'<section id="ages"><h3>{page.w("ages")}</h3><div class="chart-grid">']
     for group, buckets in by_group.items():
         name = page.group_label(group)
         chart_id = page.next_chart_id()
@@ -746,6 +755,7 @@ def _ages_section(page: _Page) -> str:
             x_label=page.raw("ages_x"),
             y_label=page.raw("ages_y"),
             no_data=page.raw("no_data"),
+            width=_SMALL_WIDTH,
         )
         title = page.w("ages_title", group=name)
         heads = f'<th scope="col">{page.w("bucket")}</th><th scope="col" class="num">{page.w("count")}</th>'
@@ -753,11 +763,12 @@ def _ages_section(page: _Page) -> str:
             f'<tr><th scope="row">{_e(bucket.label)}</th><td class="num">{_count(bucket.count)}</td></tr>'
             for bucket in buckets
         ]
-        parts.append(f'<figure id="{chart_id}">{svg}<figcaption>{title}</figcaption></figure>')
+        parts.append(f'<div class="chart-block"><figure id="{chart_id}">{svg}<figcaption>{title}</figcaption></figure>')
         parts.append(
             _table(page.w("chart_data", title=page.raw("ages_title", group=name)), heads, rows, class_="chart-data")
         )
-    parts.append("</section>")
+        parts.append("</div>")
+    parts.append("</div></section>")
     return "".join(parts)
 
 
@@ -819,7 +830,8 @@ def _equity_section(page: _Page) -> str:
 def _methods_section(page: _Page, as_of: str) -> str:
     report = page.report
     parts = [f'<section id="methods"><h2>{page.w("methods")}</h2>']
-    parts.append(f"<p>{page.w('as_of')}: <time>{_e(as_of)}</time>.")
+    stamp = _e(report.as_of.isoformat())
+    parts.append(f'<p>{page.w("as_of")}: <time datetime="{stamp}">{_e(as_of)}</time>.')
     if report.period:
         parts.append(f" {page.w('period_rule')}: {_e(report.period)}.")
     parts.append("</p>")
@@ -920,7 +932,8 @@ def render_html(report: Report, *, labels: Mapping[str, str] | None = None) -> s
         "</head>",
         "<body>",
         (
-            f'<header><h1>{_e(report.title)}</h1><p class="as-of">{page.w("as_of")}: <time>{_e(as_of)}</time></p>'
+            f'<header><h1>{_e(report.title)}</h1><p class="as-of">{page.w("as_of")}: '
+            f'<time datetime="{_e(report.as_of.isoformat())}">{_e(as_of)}</time></p>'
             f"{period}</header>"
         ),
         f'<nav aria-label="{page.w("contents")}"><ol>'
