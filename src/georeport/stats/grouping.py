@@ -197,7 +197,10 @@ class Period:
         Raises:
             georeport.ValidationError: more than 100,000 periods would be needed.
         """
-        first_day, last_day = self._local_day(first), self._local_day(as_of)
+        # The period holding as_of counts only if some instant of it is not after as_of: an as-of time
+        # at midnight closes the day before, it does not open an empty one.
+        first_day, last_day = self._local_day(first), self._local_day(as_of - timedelta(microseconds=1))
+        first_day = min(first_day, last_day)
         days: list[date] = []
         if self.kind is PeriodKind.ROLLING:
             end = last_day + timedelta(days=1)
