@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from georeport.errors import ValidationError
@@ -126,8 +126,29 @@ def test_a_nine_to_five_day_is_eight_hours_on_dst_days(zone: str) -> None:
         assert calendar.working_time(day) == timedelta(hours=8), day
 
 
+@settings(max_examples=30)  # each example builds two tables of a fresh calendar
 @given(calendars(), st.integers(2022, 2025))
 def test_the_fast_table_equals_the_day_by_day_table(calendar: BusinessCalendar, year: int) -> None:
     fast, exact = calendar._build(year, year + 1), calendar._build(year, year + 1, exact=True)
     for name in ("starts", "ends", "cumulative", "day_starts", "closes", "workdays"):
         assert np.array_equal(getattr(fast, name), getattr(exact, name)), name
+
+
+class TestBuckets:
+    """The bucketed lookup equals np.searchsorted, including dense arrays that fall back to it."""
+
+    @given(
+        st.one_of(
+            st.lists(st.integers(-(2**50), 2**50), min_size=1, max_size=50, unique=True),
+            st.lists(st.integers(-(2**45), 2**45), min_size=1, max_size=50, unique=True),  # dense: some buckets crowd
+        ).map(sorted),
+        st.lists(st.integers(-(2**51), 2**51), min_size=1, max_size=50),
+    )
+    def test_find_equals_searchsorted(self, values: list[int], queries: list[int]) -> None:
+        from georeport.sla._vector import _MAX, _Buckets
+
+        array = np.append(np.array(values, np.int64), _MAX)
+        x = np.array(queries, np.int64)
+        right, left = _Buckets(array, "right"), _Buckets(array, "left")
+        assert list(right.find(x)) == list(np.searchsorted(array, x, side="right") - 1)
+        assert list(left.find(x)) == list(np.searchsorted(array, x, side="left"))

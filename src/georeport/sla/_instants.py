@@ -23,6 +23,7 @@ __all__ = [
     "LAST_YEAR",
     "NAT",
     "Int64Array",
+    "bounds",
     "from_ns",
     "ns_array",
     "ns_duration",
@@ -85,12 +86,24 @@ def ns_array(values: object, name: str) -> Int64Array:
     array = np.asarray(values)
     if array.dtype.kind != "M":
         raise ValidationError(name, f"<array of {array.dtype}>", "a numpy datetime64 array of UTC instants")
-    ints = array.astype("datetime64[ns]").view(np.int64)
-    present = ints[ints != NAT]
-    if present.size and (present.min() < _LOWEST or present.max() > _HIGHEST):
-        bad = int(present.min()) if present.min() < _LOWEST else int(present.max())
-        check_range(bad, name)
+    ints = array.astype("datetime64[ns]", copy=False).view(np.int64)
+    low, high = bounds(ints)
+    if low is not None and high is not None and (low < _LOWEST or high > _HIGHEST):
+        check_range(low if low < _LOWEST else high, name)
     return ints
+
+
+def bounds(ints: Int64Array) -> tuple[int | None, int | None]:
+    """The earliest and latest instants present (NAT ignored); ``(None, None)`` when there are none."""
+    if ints.size == 0:
+        return None, None
+    low = int(ints.min())
+    if low != NAT:
+        return low, int(ints.max())
+    present = ints[ints != NAT]
+    if present.size == 0:
+        return None, None
+    return int(present.min()), int(present.max())
 
 
 def to_datetime64(ints: Int64Array) -> npt.NDArray[np.datetime64]:

@@ -68,7 +68,18 @@ class WorkTable:
         first_ordinal: the proleptic ordinal of the first day.
     """
 
-    __slots__ = ("closes", "cumulative", "day_starts", "ends", "first_ordinal", "lengths", "starts", "workdays")
+    __slots__ = (
+        "_by_instant",
+        "_by_position",
+        "closes",
+        "cumulative",
+        "day_starts",
+        "ends",
+        "first_ordinal",
+        "lengths",
+        "starts",
+        "workdays",
+    )
 
     def __init__(
         self,
@@ -87,6 +98,9 @@ class WorkTable:
         self.closes = closes
         self.workdays = np.flatnonzero(closes != NAT).astype(np.int64)
         self.first_ordinal = first_ordinal
+        # P looks up the last interval starting at or before t; I the first whose cumulative end reaches p.
+        self._by_instant = _Buckets(np.append(self.starts, _MAX), "right")
+        self._by_position = _Buckets(np.append(self.cumulative[1:], _MAX), "left")
 
     @property
     def lowest(self) -> int:
@@ -99,18 +113,19 @@ class WorkTable:
         return int(self.day_starts[-1])
 
     def position(self, t: Int64Array) -> Int64Array:
-        """``P(t)`` for instants inside the table."""
-        index = np.searchsorted(self.starts, t, side="right") - 1
+        """``P(t)`` for instants inside the table (clamped outside it)."""
+        index = self._by_instant.find(t)
         before = index < 0
         index[before] = 0
         into = np.minimum(t - self.starts[index], self.lengths[index])
-        result: Int64Array = self.cumulative[index] + np.maximum(into, 0)
+        np.maximum(into, 0, out=into)
+        result: Int64Array = self.cumulative[index] + into
         result[before] = 0
         return result
 
     def instant(self, p: Int64Array) -> Int64Array:
         """``I(p)``; positions beyond the table's total give ``_MAX`` (the caller extends the table)."""
-        index = np.searchsorted(self.cumulative[1:], p, side="left")
+        index = self._by_position.find(p)
         beyond = index >= self.starts.size
         index[beyond] = 0
         result = self.starts[index] + (p - self.cumulative[index])
@@ -135,6 +150,63 @@ class WorkTable:
         result = self.closes[self.workdays[rank]]
         result[beyond] = _MAX
         return result
+
+
+_SHIFT = 42
+"""Lookup buckets span 2**42 ns (about 73 minutes) of time or of working time."""
+_WIDTH = 1 << _SHIFT
+_MAX_STEPS = 8
+
+
+class _Buckets:
+    """``np.searchsorted`` on a sorted array, sped up by a table of answers at bucket starts.
+
+    ``find(x)`` equals ``np.searchsorted(values, x, side) - (side == "right")``
+    for ``side="right"`` (the last index with ``values[i] <= x``, -1 if none)
+    and ``np.searchsorted(values, x, "left")`` for ``side="left"`` (the first
+    index with ``values[i] >= x``). The bucket of ``x`` gives an answer that is
+    at most a few entries short, and a few vectorised steps finish it: a
+    bucket is narrower than any working interval of a real calendar. When a
+    bucket holds more than ``_MAX_STEPS`` entries, ``find`` falls back to
+    ``np.searchsorted``. Queries must lie within 2**62 ns of the values (any
+    instant of the supported years does).
+    """
+
+    __slots__ = ("_count", "_origin", "_side", "_steps", "_table", "_values")
+
+    def __init__(self, values: Int64Array, side: str) -> None:
+        self._values = values  # ends with _MAX
+        origin = int(values[0]) - _WIDTH if values.size > 1 else 0  # bucket 0 starts before every value
+        self._origin = origin
+        self._side = side
+        last = int(values[-2]) if values.size > 1 else origin
+        self._count = max(1, ((last - origin) >> _SHIFT) + 2)
+        edges = origin + (np.arange(self._count, dtype=np.int64) << _SHIFT)
+        if side == "right":
+            table = np.searchsorted(values, edges, side="right").astype(np.int64) - 1
+        else:
+            table = np.searchsorted(values, edges, side="left").astype(np.int64)
+        self._table = table
+        self._steps = int(np.max(np.diff(table), initial=0)) + 1
+        if self._count > 1 << 26:  # never on supported years; keep memory bounded anyway
+            self._steps = _MAX_STEPS + 1
+
+    def find(self, x: Int64Array) -> Int64Array:
+        """The index for each of ``x`` (see the class)."""
+        if self._steps > _MAX_STEPS:
+            if self._side == "right":
+                return np.searchsorted(self._values, x, side="right").astype(np.int64) - 1
+            return np.searchsorted(self._values, x, side="left").astype(np.int64)
+        bucket = (x - self._origin) >> _SHIFT
+        np.clip(bucket, 0, self._count - 1, out=bucket)
+        index: Int64Array = self._table[bucket]
+        values = self._values
+        for _ in range(self._steps):
+            if self._side == "right":
+                index += values[index + 1] <= x
+            else:
+                index += values[index] < x
+        return index
 
 
 def _merge(intervals: Int64Array) -> tuple[Int64Array, Int64Array]:
@@ -164,6 +236,13 @@ def elapsed_kernel(
     ``a <= b`` where both are present (checked by the caller). A pause still
     running counts until ``b``.
     """
+    if pause_starts.shape[1] == 0:
+        missing = (a == NAT) | (b == NAT)
+        if not missing.any():
+            return clock.position(b) - clock.position(a)
+        total = clock.position(np.where(missing, 0, b)) - clock.position(np.where(missing, 0, a))
+        total[missing] = NAT
+        return total
     present = (a != NAT) & (b != NAT)
     a = np.where(present, a, 0)
     b = np.where(present, b, 0)
@@ -195,6 +274,8 @@ def due_kernel(
     A result of ``_MAX`` means the clock's table is too short: the caller
     extends it and asks again.
     """
+    if pause_starts.shape[1] == 0:
+        return _due_without_pauses(clock, starts, amounts)
     present = (starts != NAT) & (amounts != NAT)
     cursor = np.where(present, starts, 0)
     remaining = np.where(present, amounts, 0)
@@ -225,4 +306,19 @@ def due_kernel(
         rest = ~done
         reached = np.maximum(cursor, clock.instant(clock.position(cursor) + remaining))
         result = np.where(rest, reached, result)
+    return result
+
+
+def _due_without_pauses(clock: Clock, starts: Int64Array, amounts: Int64Array) -> Int64Array:
+    """``due_kernel`` without pauses: ``I(P(start) + amount)``, the start itself for a zero amount."""
+    missing = (starts == NAT) | (amounts == NAT)
+    any_missing = bool(missing.any())
+    if any_missing:
+        starts = np.where(missing, 0, starts)
+        amounts = np.where(missing, 0, amounts)
+    result = clock.instant(clock.position(starts) + amounts)
+    if not bool(amounts.all()):
+        np.maximum(result, starts, out=result)
+    if any_missing:
+        result[missing] = NAT
     return result

@@ -31,6 +31,7 @@ from georeport.sla._instants import (
     LAST_YEAR,
     NAT,
     Int64Array,
+    bounds,
     ns_array,
     pause_matrix,
     scalar_pauses,
@@ -551,8 +552,8 @@ class BusinessCalendar:
         return to_timedelta64(self._elapsed(a, b, starts_matrix, ends_matrix).reshape(shape))
 
     def _elapsed(self, a: Int64Array, b: Int64Array, pause_starts: Int64Array, pause_ends: Int64Array) -> Int64Array:
-        present_a, present_b = a[a != NAT], b[b != NAT]
-        if present_a.size == 0 or present_b.size == 0:
+        low, high = bounds(a)[0], bounds(b)[1]
+        if low is None or high is None:
             return np.full(a.shape, NAT, np.int64)
-        table = self._table(int(present_a.min()), int(present_b.max()))
+        table = self._table(low, high)
         return elapsed_kernel(table, a, b, pause_starts, pause_ends)

@@ -35,6 +35,7 @@ from georeport.errors import ValidationError
 from georeport.sla._instants import (
     NAT,
     Int64Array,
+    bounds,
     from_ns,
     ns_array,
     ns_duration,
@@ -274,12 +275,12 @@ class Target:
         """The working time allowed each start (NAT for NaT)."""
         if isinstance(self.amount, timedelta):
             return np.where(starts == NAT, NAT, ns_duration(self.amount)).astype(np.int64)
-        present = starts[starts != NAT]
-        if present.size == 0:
+        low, high = bounds(starts)
+        if low is None or high is None:
             return np.full(starts.shape, NAT, np.int64)
-        table = calendar._table(int(present.min()), int(present.max()))
+        table = calendar._table(low, high)
         while True:
-            safe = np.where(starts == NAT, present.min(), starts)
+            safe = np.where(starts == NAT, low, starts)
             closes = table.nth_close(safe, self.amount)
             if not np.any(closes == _MAX):
                 break
@@ -290,16 +291,13 @@ class Target:
     def _due(
         self, starts: Int64Array, calendar: BusinessCalendar, pause_starts: Int64Array, pause_ends: Int64Array
     ) -> Int64Array:
-        present = starts[starts != NAT]
-        if present.size == 0:
+        low, high = bounds(starts)
+        if low is None or high is None:
             return np.full(starts.shape, NAT, np.int64)
-        lowest, highest = int(present.min()), int(present.max())
-        found = pause_ends[pause_ends != NAT]
-        if found.size:
-            highest = max(highest, int(found.max()))
-        found = pause_starts[pause_starts != NAT]
-        if found.size:
-            highest = max(highest, int(found.max()))
+        lowest, highest = low, high
+        for matrix in (pause_starts, pause_ends):
+            latest = bounds(matrix)[1]
+            highest = highest if latest is None else max(highest, latest)
         if self.kind is TargetKind.BUSINESS_DAYS and pause_starts.shape[1] == 0:
             return self._business_days_due(starts, calendar, lowest, highest)
         amounts = self._amounts(starts, calendar)
