@@ -193,7 +193,8 @@ def harvest(  # noqa: PLR0913 - the planner's knobs are the point
     Windows come from a ``WindowPlanner``: an answer holding
     ``requests_limit`` records or more is full, and its window is asked again
     halved; one that is not grows the next. Each window is asked with
-    inclusive bounds (the standard's), and what comes back is kept only when
+    inclusive bounds (the standard's: so the answer also holds the window's
+    end second, which counts towards the limit), and what comes back is kept only when
     its ``requested_datetime`` falls in the half-open window, so a record on a
     boundary is delivered once. A record without a ``requested_datetime`` is
     delivered the first time its id is seen. ``query``'s other filters

@@ -10,6 +10,7 @@ sleeps, or reads a clock: ``Calls`` builds an ``HttpRequest`` and reads an
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -41,8 +42,10 @@ from georeport.models import (
     TokenList,
     TokenReceipt,
 )
-from georeport.wire import load
+from georeport.wire import load, sniff_format
+from georeport.wire.json import from_json
 from georeport.wire.params import Method, Query, RequestsQuery, Route, build_form, build_url
+from georeport.wire.xml import from_xml
 
 __all__ = [
     "Call",
@@ -143,13 +146,20 @@ def retry_after(response: HttpResponse) -> float | None:
     return max(0.0, (then - now).total_seconds())
 
 
+_ERRORS_HEAD = re.compile(rb'\s*(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<errors[\s>/]|\[\s*\{\s*"code"\s*:)')
+"""An errors document answered with a success status (read as a 400, whatever the status said)."""
+
+
 def _errors_in(body: bytes) -> ErrorList | None:
+    """The errors document in ``body``, read without warnings (numeric codes are the norm), or None."""
     if not body.strip():
         return None
     try:
-        return load(body, kind="errors")
-    except GeoReportError:
+        reader = from_json if sniff_format(body[:256]) == "json" else from_xml
+        found = reader(body, kind="errors", emit_warnings=False)
+    except (GeoReportError, ValueError):
         return None
+    return found if isinstance(found, ErrorList) else None
 
 
 def read_response(response: HttpResponse, kind: Kind, *, request: HttpRequest | None = None) -> Any:
@@ -180,6 +190,10 @@ def read_response(response: HttpResponse, kind: Kind, *, request: HttpRequest | 
         if 500 <= status < 600:  # noqa: PLR2004
             raise ServerFailure(status, found, request=request, response=response)
         raise RemoteError(status, found, request=request, response=response)
+    if _ERRORS_HEAD.match(response.body, 0, 512):
+        errors = _errors_in(response.body)
+        if errors is not None and errors.items:
+            raise ClientRequestError(400, errors.items, request=request, response=response)
     try:
         return load(response.body, kind=kind)
     except (ParseError, GeoReportError, ValueError) as exc:
