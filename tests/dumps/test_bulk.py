@@ -11,7 +11,7 @@ from pathlib import Path
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from georeport import DialectWarning, InvalidDocumentError, ParseError, ServiceRequest, Status
@@ -209,7 +209,8 @@ bulk_requests = st.builds(
 )
 
 
-@given(st.lists(bulk_requests, max_size=4), st.sampled_from(ENCODINGS))
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(bulk_requests, max_size=3), st.sampled_from(ENCODINGS))
 def test_bulk_round_trip_keeps_every_bulk_field(requests: list[ServiceRequest], encoding: str) -> None:
     written = to_bulk(requests, encoding=encoding)  # type: ignore[arg-type]
     with warnings.catch_warnings():
@@ -221,7 +222,8 @@ def test_bulk_round_trip_keeps_every_bulk_field(requests: list[ServiceRequest], 
     assert to_bulk(back, encoding=encoding) == written  # type: ignore[arg-type]
 
 
-@given(st.lists(service_requests(), max_size=4))
+@settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(service_requests(), max_size=3))
 def test_bulk_records_is_bulk_record_many(requests: list[ServiceRequest]) -> None:
     columns = (*BULK_FIELDS, "service_code", "status")
     assert list(bulk_records(requests, columns=columns)) == [bulk_record(r, columns=columns) for r in requests]
