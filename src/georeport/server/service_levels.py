@@ -18,7 +18,7 @@ from datetime import datetime
 from georeport.errors import GeoReportError
 from georeport.lifecycle import Case
 from georeport.server.jurisdictions import Jurisdiction
-from georeport.sla.policy import PolicyBook
+from georeport.sla import PolicyBook
 
 __all__ = ["ServiceLevels"]
 
