@@ -3,7 +3,7 @@
 Each cell (a box, widened by ``EPSILON`` degrees so rounding never moves a
 point out of its cell) lists the boundaries whose bounding box meets it
 (``STRtree.query(cells)``) and which of them cover the whole cell
-(``STRtree.query(cells, predicate="covered_by")``). A point inside a covered
+(a second STRtree over the cells, queried with each boundary, ``predicate="covers"``). A point inside a covered
 cell is inside that boundary with no point-in-polygon test; the other
 candidates are tested exactly with ``shapely.intersects_xy``, which counts the
 boundary line as inside, as ``Router.route`` does. Finding a point's cell is
@@ -46,7 +46,8 @@ class Grid:
             self.y0 + (iy + 1) * self.dy + EPSILON,
         )
         cell, candidate = tree.query(cells)
-        whole_cell, whole_candidate = tree.query(cells, predicate="covered_by")
+        # the other way round, so each boundary is prepared once and tested against its cells
+        whole_candidate, whole_cell = shapely.STRtree(cells).query(geometries, predicate="covers")
         size = len(geometries)
         covered = np.isin(cell * size + candidate, whole_cell * size + whole_candidate)
         self.starts = np.zeros(self.nx * self.ny + 1, dtype=np.intp)
