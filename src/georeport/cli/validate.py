@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from georeport.cli._base import Subcommands
+from georeport.cli._progress import Progress
 
 __all__ = ["add_parser", "validate", "validate_file"]
 
@@ -36,8 +37,17 @@ def _problem(error: Any) -> dict[str, Any]:
     return {"line": error.line, "path": error.path, "message": getattr(error, "reason", str(error))}
 
 
-def validate_file(path: str, *, format: str | None = None, mapping: str | None = None) -> dict[str, Any]:  # noqa: A002
-    """Check one file; returns ``{file, format, kind, records, problems, problem_count}``."""
+def validate_file(
+    path: str,
+    *,
+    format: str | None = None,  # noqa: A002 - the option's name
+    mapping: str | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Check one file; returns ``{file, format, kind, records, problems, problem_count}``.
+
+    ``progress`` advances by the bytes read (streamed files) or the file's size (others).
+    """
     from georeport.errors import InvalidDocumentError, ParseError  # noqa: PLC0415 - imported when run
     from georeport.models import RecordList  # noqa: PLC0415
     from georeport.wire import load  # noqa: PLC0415
@@ -51,20 +61,23 @@ def validate_file(path: str, *, format: str | None = None, mapping: str | None =
         plain = chosen in ("xml", "json", None) and size <= _WHOLE_LIMIT and not path.lower().endswith((".gz", ".zip"))
         if plain:
             document = load(Path(path), format=chosen, strict=True)  # type: ignore[arg-type]
+            if progress is not None:
+                progress.advance(size)
             result["format"] = chosen or "auto"
             result["kind"] = getattr(document, "kind", type(document).__name__)
             result["kind"] = getattr(result["kind"], "value", result["kind"])
             result["records"] = len(document) if isinstance(document, RecordList) else 1
         else:
-            reader = iter_dump(
-                Path(path),
-                format=chosen,  # type: ignore[arg-type]
-                mapping=MAPPINGS[mapping] if mapping else None,
-                strict=True,
-            )
-            with reader:
-                for _ in reader:
-                    pass
+            with Path(path).open("rb") as handle:
+                reader = iter_dump(
+                    progress.reading(handle) if progress is not None else handle,
+                    format=chosen,  # type: ignore[arg-type]
+                    mapping=MAPPINGS[mapping] if mapping else None,
+                    strict=True,
+                )
+                with reader:
+                    for _ in reader:
+                        pass
             result["format"] = reader.format
             result["records"] = reader.count
     except InvalidDocumentError as group:
@@ -112,15 +125,15 @@ def _write_text(results: list[dict[str, Any]], out: TextIO) -> None:
 
 def validate(arguments: argparse.Namespace, out: TextIO) -> int:
     """Run ``georeport validate``; 1 when any file has a problem."""
-    from georeport.cli._progress import Progress  # noqa: PLC0415 - imported when run
-
     results = []
-    with Progress("validate", total=len(arguments.files), unit="files", force=arguments.progress) as bar:
+    total = sum(Path(path).stat().st_size for path in arguments.files if Path(path).is_file())
+    with Progress("validate", total=total, unit="bytes", force=arguments.progress) as bar:
         for path in arguments.files:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                results.append(validate_file(path, format=arguments.source_format, mapping=arguments.mapping))
-            bar.advance()
+                results.append(
+                    validate_file(path, format=arguments.source_format, mapping=arguments.mapping, progress=bar)
+                )
     if arguments.json:
         json.dump(results, out, indent=2)
         out.write("\n")
