@@ -213,3 +213,17 @@ def test_due_many_with_pauses_equals_due(data: st.DataObject) -> None:
         )
         for (start, stops), due in zip(cases, scalar, strict=True)
     ]
+
+
+class TestLimits:
+    def test_targets_longer_than_fifty_years_are_refused(self) -> None:
+        with pytest.raises(ValidationError, match="fifty years"):
+            Target.calendar(timedelta(days=50 * 366))
+        with pytest.raises(ValidationError, match="from 1 to 18250"):
+            Target.business_days(20_000)
+
+    def test_a_due_time_after_2100_is_a_calendar_error(self) -> None:
+        with pytest.raises(CalendarError, match=r"a due time .* is outside the supported years"):
+            Target.calendar(timedelta(days=365 * 40)).due(datetime(2080, 1, 1, tzinfo=UTC), CITY)
+        with pytest.raises(CalendarError, match="after the last supported year 2100"):
+            Target.business_days(365 * 40).due(datetime(2080, 1, 1, tzinfo=UTC), CITY)

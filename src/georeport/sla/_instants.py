@@ -24,9 +24,11 @@ __all__ = [
     "NAT",
     "Int64Array",
     "bounds",
+    "check_range",
     "from_ns",
     "ns_array",
     "ns_duration",
+    "pause_list",
     "pause_matrix",
     "to_datetime64",
     "to_ns",
@@ -150,30 +152,26 @@ def pause_matrix(starts: object, ends: object, rows: int) -> tuple[Int64Array, I
     return np.ascontiguousarray(pause_starts), np.ascontiguousarray(pause_ends)
 
 
-def scalar_pauses(pauses: Sequence[Any], *, as_of: int | None) -> tuple[Int64Array, Int64Array]:
-    """Pauses given one by one (``Pause`` objects or ``(start, end)`` pairs) as a (1, k) matrix.
+def pause_list(pauses: Sequence[Any], *, as_of: int | None) -> list[tuple[int, int | None]]:
+    """Pauses given one by one (``Pause`` objects or ``(start, end)`` pairs) as sorted UTC ns pairs.
 
-    A running pause (end None) ends at ``as_of`` when given, else stays open (``NAT``).
+    A running pause (end None) ends at ``as_of`` when given, else stays open (None).
+
+    Raises:
+        georeport.ValidationError: a naive datetime, or an end before its start.
     """
-    starts: list[int] = []
-    ends: list[int] = []
+    found: list[tuple[int, int | None]] = []
     for index, pause in enumerate(pauses):
         start, end = (pause.start, pause.end) if hasattr(pause, "start") else pause
         start_ns = to_ns(start, f"pauses[{index}].start")
-        end_ns = NAT if end is None else to_ns(end, f"pauses[{index}].end")
-        if end_ns == NAT and as_of is not None:
+        end_ns = None if end is None else to_ns(end, f"pauses[{index}].end")
+        if end_ns is None and as_of is not None:
             end_ns = max(as_of, start_ns)
-        if end_ns != NAT and end_ns < start_ns:
+        if end_ns is not None and end_ns < start_ns:
             raise ValidationError(f"pauses[{index}].end", end, f"no earlier than the start {start.isoformat()}")
-        starts.append(start_ns)
-        ends.append(end_ns)
-    if not starts:
-        return np.full((1, 0), NAT, np.int64), np.full((1, 0), NAT, np.int64)
-    return pause_matrix(
-        np.array(starts, np.int64).view("datetime64[ns]").reshape(1, -1),
-        np.array(ends, np.int64).view("datetime64[ns]").reshape(1, -1),
-        1,
-    )
+        found.append((start_ns, end_ns))
+    found.sort(key=lambda pair: pair[0])
+    return found
 
 
 def local_date(ns: int, zone: tzinfo) -> date:

@@ -71,6 +71,7 @@ class WorkTable:
     __slots__ = (
         "_by_instant",
         "_by_position",
+        "_lists",
         "closes",
         "cumulative",
         "day_starts",
@@ -101,6 +102,24 @@ class WorkTable:
         # P looks up the last interval starting at or before t; I the first whose cumulative end reaches p.
         self._by_instant = _Buckets(np.append(self.starts, _MAX), "right")
         self._by_position = _Buckets(np.append(self.cumulative[1:], _MAX), "left")
+        self._lists: tuple[list[int], ...] | None = None
+
+    def lists(self) -> tuple[list[int], ...]:
+        """The table as Python lists for the scalar path (``_scalar.py``).
+
+        In order: starts, lengths, cumulative, cumulative ends, day starts, closes, working days.
+        """
+        if self._lists is None:
+            self._lists = (
+                self.starts.tolist(),
+                self.lengths.tolist(),
+                self.cumulative.tolist(),
+                self.cumulative[1:].tolist(),
+                self.day_starts.tolist(),
+                self.closes.tolist(),
+                self.workdays.tolist(),
+            )
+        return self._lists
 
     @property
     def lowest(self) -> int:

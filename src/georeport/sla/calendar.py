@@ -33,11 +33,12 @@ from georeport.sla._instants import (
     Int64Array,
     bounds,
     ns_array,
+    pause_list,
     pause_matrix,
-    scalar_pauses,
     to_ns,
     to_timedelta64,
 )
+from georeport.sla._scalar import elapsed_one
 from georeport.sla._vector import WorkTable, elapsed_kernel
 from georeport.sla.errors import CalendarError
 
@@ -511,9 +512,8 @@ class BusinessCalendar:
         a, b = to_ns(start, "start"), to_ns(end, "end")
         if b < a:
             raise ValidationError("end", end, f"no earlier than the start {start.isoformat()}")
-        pause_starts, pause_ends = scalar_pauses(pauses, as_of=None)
-        result = self._elapsed(np.array([a]), np.array([b]), pause_starts, pause_ends)
-        return timedelta(microseconds=int(result[0]) // 1000)
+        result = elapsed_one(self._table(a, b), a, b, pause_list(pauses, as_of=None))
+        return timedelta(microseconds=result // 1000)
 
     def elapsed_many(
         self,

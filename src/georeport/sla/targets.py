@@ -36,16 +36,18 @@ from georeport.sla._instants import (
     NAT,
     Int64Array,
     bounds,
+    check_range,
     from_ns,
     ns_array,
     ns_duration,
+    pause_list,
     pause_matrix,
-    scalar_pauses,
     to_datetime64,
     to_ns,
     to_timedelta64,
 )
-from georeport.sla._vector import Clock, IdentityClock, due_kernel, elapsed_kernel
+from georeport.sla._scalar import due_one, elapsed_one, nth_close_one
+from georeport.sla._vector import Clock, IdentityClock, due_kernel
 from georeport.sla.calendar import BusinessCalendar
 from georeport.sla.errors import CalendarError, PausedClockError
 
@@ -66,13 +68,17 @@ class TargetKind(enum.StrEnum):
     """The close of the N-th working day after the start's day (``int``)."""
 
 
+LONGEST = timedelta(days=50 * 365)
+"""The longest target: fifty years (instants are int64 nanoseconds; no SLA runs longer)."""
+
+
 def _amount(instance: Target, attribute: attrs.Attribute[Any], value: object) -> None:
     del attribute
     if instance.kind is TargetKind.BUSINESS_DAYS:
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ValidationError("days", value, "a whole number of business days, at least 1")
-    elif not isinstance(value, timedelta) or value < timedelta(0):
-        raise ValidationError("amount", value, "a duration (timedelta) no shorter than zero")
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= LONGEST.days:
+            raise ValidationError("days", value, f"a whole number of business days, from 1 to {LONGEST.days}")
+    elif not isinstance(value, timedelta) or not timedelta(0) <= value <= LONGEST:
+        raise ValidationError("amount", value, "a duration (timedelta) from zero to fifty years")
 
 
 @attrs.frozen
@@ -192,11 +198,33 @@ class Target:
         """
         start_ns = to_ns(start, "start")
         as_of_ns = None if as_of is None else to_ns(as_of, "as_of")
-        pause_starts, pause_ends = scalar_pauses(pauses, as_of=as_of_ns)
-        result = int(self._due(np.array([start_ns]), calendar, pause_starts, pause_ends)[0])
-        if result == NAT:
+        result = self._due_one(start_ns, calendar, pause_list(pauses, as_of=as_of_ns))
+        if result is None:
             raise PausedClockError("the clock is paused and the target not yet reached: pass as_of= (now)")
+        check_range(result, "a due time")
         return from_ns(result, calendar.zone)
+
+    def _due_one(self, start: int, calendar: BusinessCalendar, pauses: list[tuple[int, int | None]]) -> int | None:
+        """The scalar kernel's due time (None: still paused), the table extended as needed."""
+        if isinstance(self.amount, timedelta) and self.kind is TargetKind.CALENDAR:
+            return due_one(None, start, ns_duration(self.amount), pauses)
+        highest = max([start, *(begin for begin, _ in pauses), *(end for _, end in pauses if end is not None)])
+        table = calendar._table(start, highest)
+        while True:
+            if isinstance(self.amount, int):
+                close = nth_close_one(table, start, self.amount)
+                if close == _MAX:
+                    table = calendar._extended(table)
+                    continue
+                if not pauses:
+                    return close
+                amount = elapsed_one(table, start, close, ())
+            else:
+                amount = ns_duration(self.amount)
+            result = due_one(table, start, amount, pauses)
+            if result != _MAX:
+                return result
+            table = calendar._extended(table)
 
     def due_many(
         self,
@@ -248,9 +276,7 @@ class Target:
         a, b = to_ns(start, "start"), to_ns(end, "end")
         if b < a:
             raise ValidationError("end", end, f"no earlier than the start {start.isoformat()}")
-        pause_starts, pause_ends = scalar_pauses(pauses, as_of=None)
-        result = elapsed_kernel(_IDENTITY, np.array([a]), np.array([b]), pause_starts, pause_ends)
-        return timedelta(microseconds=int(result[0]) // 1000)
+        return timedelta(microseconds=elapsed_one(None, a, b, pause_list(pauses, as_of=None)) // 1000)
 
     def allowance(self, start: datetime, calendar: BusinessCalendar) -> timedelta:
         """The time this target allows a case started at ``start``, on its clock (see ``elapsed``).
@@ -305,8 +331,12 @@ class Target:
         while True:
             result = due_kernel(clock, starts, amounts, pause_starts, pause_ends)
             if not np.any(result == _MAX):
-                return result
+                break
             clock = calendar._extended(calendar._table(lowest, highest))
+        latest = bounds(result)[1]
+        if latest is not None:
+            check_range(latest, "a due time")
+        return result
 
     def _business_days_due(
         self, starts: Int64Array, calendar: BusinessCalendar, lowest: int, highest: int
