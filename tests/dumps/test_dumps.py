@@ -247,3 +247,15 @@ def test_xml_partitions_skip_a_request_element_nested_in_extensions(tmp_path: Pa
     read = [r for part in parts for r in iter_partition(part)]
     assert read == list(iter_dump(path))
     assert [r.service_request_id for r in read] == [str(i) for i in range(50)]
+
+
+@pytest.mark.parametrize("fmt", ["bulk-csv", "csv"])
+def test_a_file_object_given_stays_open_after_csv_reading(fmt: str) -> None:
+    name = "bulk_requests.csv" if fmt == "bulk-csv" else "cities/nyc_311.csv"
+    with (AUTHORED / name).open("rb") as handle:
+        reader = iter_dump(handle, mapping=NYC_311 if fmt == "csv" else None)
+        assert len(list(reader)) == 3
+        del reader
+        assert not handle.closed
+        handle.seek(0)
+        assert handle.read(1)
