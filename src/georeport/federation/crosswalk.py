@@ -23,14 +23,13 @@ Declaration (JSON or TOML)::
 
 from __future__ import annotations
 
-import json
-import tomllib
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
 from georeport.federation.errors import RegistryError
+from georeport.federation.registry import read_declaration
 from georeport.models import Service, ServiceType
 
 __all__ = ["CommonService", "Crosswalk", "namespaced", "split_namespaced"]
@@ -172,10 +171,5 @@ class Crosswalk:
         Raises:
             RegistryError: not JSON/TOML, or a declaration problem.
         """
-        raw = text.decode("utf-8") if isinstance(text, bytes) else text
-        chosen = format or ("json" if raw.lstrip()[:1] == "{" else "toml")
-        try:
-            data = json.loads(raw) if chosen == "json" else tomllib.loads(raw)
-        except (json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
-            raise RegistryError(f"not valid {chosen.upper()}: {error}") from None
+        data = read_declaration(text, format=format)
         return cls.from_mapping(data)

@@ -27,9 +27,8 @@ from typing import Any, Protocol, TypeVar
 
 import attrs
 
-from georeport.client import Call, Calls, RemoteError, Transport, TransportError
+from georeport.client import Call, Calls, Transport
 from georeport.client.base import call, run
-from georeport.errors import GeoReportError
 from georeport.federation.answers import FederatedAnswer
 from georeport.federation.crosswalk import Crosswalk, split_namespaced
 from georeport.federation.errors import UnroutableError, UntranslatableError
@@ -100,11 +99,8 @@ class Submitted:
 
 
 def _reason(error: BaseException) -> str:
-    if isinstance(error, concurrent.futures.TimeoutError):
-        return "no answer in time"
-    if isinstance(error, RemoteError | TransportError | GeoReportError):
-        return f"{type(error).__name__}: {error}"
-    return f"{type(error).__name__}: {error}"  # a bug upstream of us still names the upstream, never hides it
+    """Why an upstream is missing, in one line: the error's type and message."""
+    return f"{type(error).__name__}: {error}"
 
 
 def _newest_first(request: ServiceRequest) -> tuple[bool, float, str]:

@@ -129,6 +129,30 @@ class Upstream:
         )
 
 
+def read_declaration(text: str | bytes, *, format: str | None = None) -> Any:  # noqa: A002
+    """JSON or TOML text as data; with no ``format``, JSON is tried first, then TOML.
+
+    Raises:
+        RegistryError: the text is neither (the message gives the parser's complaint).
+    """
+    try:
+        raw = text.decode("utf-8") if isinstance(text, bytes) else text
+    except UnicodeDecodeError as error:
+        raise RegistryError(f"not UTF-8 text: {error}") from None
+    if format not in (None, "json", "toml"):
+        raise RegistryError(f"format must be 'json' or 'toml' (got {format!r})")
+    if format != "toml":
+        try:
+            return json.loads(raw)
+        except json.JSONDecodeError as error:
+            if format == "json" or raw.lstrip()[:1] == "{":
+                raise RegistryError(f"not valid JSON: {error}") from None
+    try:
+        return tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as error:
+        raise RegistryError(f"not valid TOML: {error}") from None
+
+
 def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:63] or "upstream"
 
@@ -238,10 +262,5 @@ class Registry:
         Raises:
             RegistryError: the text is not JSON/TOML, or a declaration problem (with its place).
         """
-        raw = text.decode("utf-8") if isinstance(text, bytes) else text
-        chosen = format or ("json" if raw.lstrip()[:1] in ("{", "[") else "toml")
-        try:
-            data = json.loads(raw) if chosen == "json" else tomllib.loads(raw)
-        except (json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
-            raise RegistryError(f"not valid {chosen.upper()}: {error}") from None
+        data = read_declaration(text, format=format)
         return cls.from_mapping(data)
