@@ -443,6 +443,15 @@ class TestDeterminism:
         with pytest.raises(ValidationError, match="as_of"):
             render_html(make_report(as_of=datetime(2024, 7, 1)))
 
+    def test_a_cell_of_an_unknown_indicator_is_refused_not_dropped(self) -> None:
+        stray = Cell(group=ROADS, indicator="nowhere", numerator=1, denominator=None, value=1.0, n=1)
+        with pytest.raises(ValidationError, match=r"cells\[9\]\.indicator.*nowhere"):
+            render_html(make_report(cells=(*cells()[:9], stray)))
+
+    def test_a_repeated_cell_is_refused(self) -> None:
+        with pytest.raises(ValidationError, match="one cell per group and indicator"):
+            render_html(make_report(cells=(*cells(), cells()[0])))
+
     @pytest.mark.parametrize("bad", [math.nan, math.inf])
     def test_non_finite_figures_are_refused(self, bad: float) -> None:
         broken = (Cell(group=ROADS, indicator="response_rate", numerator=1, denominator=2, value=bad, n=2),)
@@ -488,7 +497,7 @@ class TestEscaping:
         )
         document = parse(render_html(report))
         assert document.xpath("//script") == []
-        first_cell = document.xpath("//table[@class='summary']/tbody/tr/td")[0]
+        first_cell = document.xpath("//table[@class='summary']/tbody/tr/th")[0]
         assert first_cell.text_content() == name
         assert document.xpath("//section[@id='survival']//table/tbody/tr/th")[0].text_content() == name
 
@@ -617,3 +626,57 @@ def test_another_process_with_another_hash_seed_writes_the_same_bytes(tmp_path: 
         cwd=tmp_path,
     )
     assert result.stdout.strip() == hashlib.sha256(render_html(make_report()).encode()).hexdigest()
+
+
+UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+FLAGS = st.lists(st.sampled_from(list(Flag)), max_size=3)
+NUMBERS = st.one_of(st.none(), st.floats(min_value=0, max_value=1e9))
+
+
+@st.composite
+def reports(draw: st.DrawFn) -> Report:
+    """Small reports of any shape: groups, indicators of every kind, missing values, any flags."""
+    names = draw(st.lists(st.text(min_size=1, max_size=6), min_size=1, max_size=3, unique=True))
+    kinds = draw(st.lists(st.sampled_from(["count", "proportion", "duration", "rate"]), min_size=1, max_size=3))
+    items = tuple(indicator(f"i{number}", f"Indicator {number}", kind) for number, kind in enumerate(kinds))
+    groups = [(("agency", name),) for name in names]
+    chosen = draw(st.lists(st.tuples(st.sampled_from(groups), st.sampled_from(items)), max_size=8, unique=True))
+    report_cells = tuple(
+        Cell(
+            group=group,
+            indicator=item.id,
+            numerator=draw(NUMBERS),
+            denominator=draw(NUMBERS),
+            value=draw(NUMBERS),
+            low=draw(NUMBERS),
+            high=draw(NUMBERS),
+            n=draw(st.integers(min_value=0, max_value=10**6)),
+            flags=draw(FLAGS),
+        )
+        for group, item in chosen
+    )
+    language = draw(st.sampled_from(["en", "es", "fr"]))
+    return Report(
+        title="t",
+        as_of=AS_OF,
+        language=language,
+        dimensions=("agency",),
+        period="",
+        indicators=items,
+        cells=report_cells,
+    )
+
+
+@given(reports())
+def test_any_report_renders_every_cell_once_in_its_table(report: Report) -> None:
+    page = render_html(report)
+    document = parse(page)
+    assert document.xpath("//script") == []
+    tables = document.xpath("//section[@id='headline']//table")
+    assert len(tables) == len(report.indicators)
+    for table, item in zip(tables, report.indicators, strict=True):
+        own = [cell for cell in report.cells if cell.indicator == item.id]
+        shown = [" ".join(UNSAFE.sub("\ufffd", cell.group[0][1]).split()) for cell in own]
+        assert [row[0] for row in rows_of(table)] == shown
+    flagged = sum(len(cell.flags) for cell in report.cells)
+    assert len(document.xpath("//section[@id='headline']//td/span[starts-with(@class, 'flag ')]")) == flagged

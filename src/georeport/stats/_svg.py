@@ -22,6 +22,7 @@ decided by the caller (``georeport.stats.html``). Its rules:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from html import escape
 
@@ -37,6 +38,7 @@ __all__ = [
     "StepCurve",
     "age_chart",
     "backlog_chart",
+    "clean_text",
     "no_data_chart",
     "survival_chart",
     "tick_text",
@@ -98,8 +100,29 @@ def _short(label: str) -> str:
     return label if len(label) <= _MAX_LABEL else label[: _MAX_LABEL - 1].rstrip() + "\u2026"
 
 
+# Characters neither HTML nor XML may carry as text (C0/C1 controls but tab and newlines, lone surrogates,
+# noncharacters): shown as U+FFFD so the page stays valid and always encodes as UTF-8.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane | 0xFFFE)}{chr(plane | 0xFFFF)}" for plane in range(0, 0x110000, 0x10000))
+    + "]"
+)
+
+
+def clean_text(value: str) -> str:
+    r"""``value`` with characters no HTML or XML page may hold replaced by U+FFFD, then escaped.
+
+    Examples:
+        >>> clean_text('<b>"A&B"</b>')
+        '&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;'
+        >>> clean_text("bell") == "bell�"
+        True
+    """
+    return escape(_UNSAFE.sub("\ufffd", value), quote=True)
+
+
 def _text(value: str) -> str:
-    return escape(value, quote=True)
+    return clean_text(value)
 
 
 def _finite_values(name: str, values: Iterable[float], *, allow_nan: bool = False) -> list[float]:

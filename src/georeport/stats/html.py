@@ -24,7 +24,6 @@ import bisect
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC
-from html import escape
 
 from georeport.errors import ValidationError
 from georeport.stats import _svg
@@ -316,7 +315,8 @@ th .sub { display: block; font-size: .8rem; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 tbody tr:nth-child(even) { background: var(--band); }
 tr.too-few td, td.too-few { color: var(--muted); }
-td.dim-period { white-space: nowrap; }
+.dim-period { white-space: nowrap; }
+tbody th[scope=row] { font-weight: 600; }
 .flag { display: inline-block; margin: 0 .3rem .15rem 0; }
 table.summary td .flag { display: block; margin: 0; font-size: .78rem; white-space: normal; }
 table.summary th.num { max-width: 9rem; white-space: normal; vertical-align: bottom; }
@@ -353,7 +353,8 @@ footer { margin-top: 3rem; font-size: .85rem; color: var(--muted); border-top: 1
 
 
 def _e(text: object) -> str:
-    return escape(str(text), quote=True)
+    """Text for the page: escaped, and characters no page may hold shown as U+FFFD."""
+    return _svg.clean_text(str(text))
 
 
 def _count(value: float) -> str:
@@ -432,11 +433,15 @@ class _Page:
         return tuple(names) or ("group",)
 
     def group_cells(self, group: Group, columns: Sequence[str]) -> str:
-        """One ``<td>`` per column; the whole population reads "All"."""
-        if not group:
-            return f"<td>{self.w('all')}</td>" + "<td></td>" * (len(columns) - 1)
+        """One cell per column, the first a row header; the whole population reads "All"."""
         values = dict(group)
-        return "".join(f"<td>{_e(self.value(name, values[name]) if name in values else '')}</td>" for name in columns)
+        texts = [self.value(name, values[name]) if name in values else "" for name in columns]
+        if not group:
+            texts[0] = self.words.get("all", "all")
+        first, *rest = zip(columns, texts, strict=True)
+        cells = [f'<th scope="row" class="dim-{_e(first[0])}">{_e(first[1])}</th>']
+        cells += [f'<td class="dim-{_e(name)}">{_e(text)}</td>' for name, text in rest]
+        return "".join(cells)
 
     def group_heads(self, columns: Sequence[str]) -> str:
         return "".join(f'<th scope="col">{_e(self.dimension(name))}</th>' for name in columns)
@@ -471,6 +476,19 @@ def _table(caption: str, heads: str, rows: Sequence[str], *, class_: str = "") -
         f'<div class="table-wrap"><table{klass}><caption>{caption}</caption><thead><tr>{heads}</tr></thead>'
         f"<tbody>{body}</tbody></table></div>"
     )
+
+
+def _check_cells(report: Report) -> None:
+    """Every cell names a known indicator, once per group: a figure the page would drop or hide is an error."""
+    known = {indicator.id for indicator in report.indicators}
+    seen: set[tuple[Group, str]] = set()
+    for index, cell in enumerate(report.cells):
+        if cell.indicator not in known:
+            raise ValidationError(f"cells[{index}].indicator", cell.indicator, "the id of one of report.indicators")
+        key = (cell.group, cell.indicator)
+        if key in seen:
+            raise ValidationError(f"cells[{index}]", key, "one cell per group and indicator")
+        seen.add(key)
 
 
 def _check_cell(cell: Cell) -> None:
@@ -882,7 +900,9 @@ def render_html(report: Report, *, labels: Mapping[str, str] | None = None) -> s
         same report always gives the same text, byte for byte.
 
     Raises:
-        ValidationError: ``report.as_of`` is naive, or chart data is
+        ValidationError: ``report.as_of`` is naive; a cell names an
+            indicator the report does not define, repeats a group and
+            indicator, or holds a non-finite number; or chart data is
             inconsistent (a curve's sequences of different lengths).
 
     Examples:
@@ -902,6 +922,7 @@ def render_html(report: Report, *, labels: Mapping[str, str] | None = None) -> s
         >>> page == render_html(report)
         True
     """
+    _check_cells(report)
     page = _Page(report, labels or {})
     as_of = _format_as_of(report)
     charts = _survival_section(page) + _backlog_section(page) + _ages_section(page)
