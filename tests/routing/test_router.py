@@ -113,6 +113,21 @@ def test_candidates_say_which_were_kept_and_why(demo: Router) -> None:
     ]
 
 
+def test_a_fallback_explanation_names_a_likely_swap_of_lat_and_long(demo: Router) -> None:
+    decision = demo.route(45.0, 45.0, "PK-101")  # nowhere: no hint
+    assert decision.is_fallback
+    assert "swapped" not in decision.explanation
+    # a point whose swapped twin is in the town: both in range, so only the explanation can tell
+    router = Router(
+        [Jurisdiction("t", "Twin Town", "municipal", boundary=box(10.0, 40.0, 11.0, 41.0), services=["ST-214"])],
+        fallback=Jurisdiction("c", "Contact centre", "federal"),
+    )
+    decision = router.route(10.5, 40.5, "ST-214")
+    assert decision.is_fallback
+    assert decision.explanation.endswith("Were lat and long swapped? (40.5, 10.5) would go to Twin Town.")
+    assert router.route(40.5, 10.5, "ST-214").jurisdiction.id == "t"
+
+
 def test_decisions_compare_by_what_was_decided(demo: Router) -> None:
     assert demo.route(*TOWN, "ST-214") == demo.route(*TOWN, "ST-214")
     assert demo.route(*TOWN, "ST-214") != demo.route(*TOWN, "PK-101")

@@ -15,7 +15,9 @@ The jurisdictions file is a GeoJSON FeatureCollection (see
 member. A request without ``lat``/``long`` is routed by its service alone; one
 whose service code no jurisdiction declares (or that has none) goes to the
 fallback when the file declares one, and stops the command otherwise.
-Requests are routed in batches with ``Router.route_many``.
+Requests are routed in batches with ``Router.route_many`` and written batch by
+batch, so memory stays flat; keys of a vendor wrapper object around the
+records are not kept (convert such a dump first).
 """
 
 from __future__ import annotations

@@ -596,6 +596,15 @@ class Router:
         found.sort(key=lambda pair: pair[0])
         return tuple(candidate for _, candidate in found)
 
+    def _swap_hint(self, decision: Decision) -> str:
+        """A note when the point with lat and long swapped would not have gone to the fallback."""
+        if decision.lat is None or decision.long is None or not -90.0 <= decision.long <= 90.0:  # noqa: PLR2004
+            return ""
+        swapped = self.route(decision.long, decision.lat, decision.service_code)
+        if swapped.is_fallback:
+            return ""
+        return f" Were lat and long swapped? ({decision.long}, {decision.lat}) would go to {swapped.jurisdiction.name}."
+
     def _explain(self, decision: Decision) -> str:
         chosen = decision.jurisdiction
         service = decision.service_code
@@ -610,11 +619,11 @@ class Router:
             if not decision.covering:
                 return (
                     f"{head}{where}: the point is outside every boundary, "
-                    "and no agency without a boundary handles it, so the fallback takes it."
+                    f"and no agency without a boundary handles it, so the fallback takes it.{self._swap_hint(decision)}"
                 )
             return (
                 f"{head}{where}: none of the {len(decision.covering)} jurisdiction(s) covering the point "
-                "handles it, nor any agency without a boundary, so the fallback takes it."
+                f"handles it, nor any agency without a boundary, so the fallback takes it.{self._swap_hint(decision)}"
             )
         others = [c for c in decision.candidates if c.status is CandidateStatus.OUTRANKED]
         over = f", over {', '.join(c.jurisdiction.name for c in others)}" if others else ""
