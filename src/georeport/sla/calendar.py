@@ -265,11 +265,15 @@ def _midnight_offsets(zone: ZoneInfo, ordinals: Int64Array) -> Int64Array:
 
 
 class _TableCache:
-    """The calendar's current ``WorkTable`` and the local years it covers (replaced, never mutated)."""
+    """What a calendar computed once: its ``WorkTable``, the years it covers, package holidays by year.
 
-    __slots__ = ("table", "years")
+    The table is replaced when it grows, never mutated.
+    """
+
+    __slots__ = ("holidays", "table", "years")
 
     def __init__(self) -> None:
+        self.holidays: dict[int, frozenset[date]] = {}
         self.table: WorkTable | None = None
         self.years = (0, -1)
 
@@ -400,7 +404,16 @@ class BusinessCalendar:
         return self.elapsed(start, datetime.combine(day + _DAY, time(), self.zone))
 
     def _package_holidays(self, first_year: int, last_year: int) -> frozenset[date]:
-        return frozenset() if self.holidays_from is None else self.holidays_from.dates(first_year, last_year)
+        """The holidays from ``holidays_from`` in these years, each year asked of the package once."""
+        if self.holidays_from is None:
+            return frozenset()
+        known = self._cache.holidays
+        missing = [year for year in range(first_year, last_year + 1) if year not in known]
+        if missing:
+            found = self.holidays_from.dates(missing[0], missing[-1])
+            for year in range(missing[0], missing[-1] + 1):
+                known[year] = frozenset(day for day in found if day.year == year)
+        return frozenset().union(*(known[year] for year in range(first_year, last_year + 1)))
 
     # --- the table ------------------------------------------------------------------------
 
