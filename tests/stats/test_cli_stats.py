@@ -10,6 +10,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+import attrs
 import pytest
 
 from georeport.lifecycle import to_json as case_to_json
@@ -65,6 +66,35 @@ class TestCommand:
         page = html.read_text(encoding="utf-8")
         assert page.startswith("<!DOCTYPE html>")
         assert "Casos recibidos" in page
+
+    def test_areas_give_the_equity_view(self, tmp_path):
+        areas = tmp_path / "wards.geojson"
+        areas.write_text(
+            json.dumps(
+                {
+                    "type": "FeatureCollection",
+                    "features": [
+                        {
+                            "type": "Feature",
+                            "properties": {"name": "Centro", "population": 4000},
+                            "geometry": {
+                                "type": "Polygon",
+                                "coordinates": [[[-80, 8], [-79, 8], [-79, 9], [-80, 9], [-80, 8]]],
+                            },
+                        }
+                    ],
+                }
+            ),
+            encoding="utf-8",
+        )
+        path = tmp_path / "located.json"
+        requests = [attrs.evolve(request, lat=8.5, long=-79.5) for request in demo_requests(n=40)]
+        with path.open("wb") as handle:
+            write_dump(requests, handle, format="json")
+        result = _run(path, "--areas", areas, "--by", "area", "--as-of", AS_OF, "--format", "json")
+        assert result.returncode == 0, result.stderr
+        equity = json.loads(result.stdout)["equity"]
+        assert [(row["area"], row["n"], row["per_1000"]) for row in equity] == [("Centro", 40, 10)]
 
     def test_lifecycle_cases(self, case, tmp_path):
         path = tmp_path / "cases.jsonl"

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from georeport.lifecycle import Case
     from georeport.models import ServiceRequest
     from georeport.stats import CaseTable, Report
+    from georeport.stats.areas import Areas
 
 __all__ = ["add_parser", "stats"]
 
@@ -45,6 +46,12 @@ def add_parser(commands: Subcommands) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="dumps (or lifecycle cases with --cases)")
     parser.add_argument("--cases", action="store_true", help="the files hold lifecycle cases (JSON)")
     parser.add_argument("--by", default="", help="grouping dimensions, comma-separated: agency,service,channel...")
+    parser.add_argument(
+        "--areas",
+        default=None,
+        metavar="GEOJSON",
+        help="polygons for the area dimension and the equity view (properties: name, population)",
+    )
     parser.add_argument(
         "--period",
         default=None,
@@ -107,12 +114,21 @@ def _requests(path: str) -> Iterator[ServiceRequest]:
                 close()
 
 
-def _table(arguments: argparse.Namespace) -> CaseTable:
+def _areas(arguments: argparse.Namespace) -> Areas | None:
+    from georeport.stats.areas import Areas  # noqa: PLC0415
+
+    if not arguments.areas:
+        return None
+    return Areas.from_geojson(Path(arguments.areas).read_bytes())
+
+
+def _table(arguments: argparse.Namespace, areas: Areas | None) -> CaseTable:
     from georeport.stats import CaseTable  # noqa: PLC0415
 
+    extra = {} if areas is None else {"area": areas}
     if arguments.cases:
-        return CaseTable.from_cases(case for path in arguments.files for case in _cases(path))
-    return CaseTable.from_requests(request for path in arguments.files for request in _requests(path))
+        return CaseTable.from_cases((case for path in arguments.files for case in _cases(path)), extra=extra)
+    return CaseTable.from_requests((request for path in arguments.files for request in _requests(path)), extra=extra)
 
 
 def _as_of(text: str | None) -> datetime:
@@ -129,7 +145,7 @@ def _as_of(text: str | None) -> datetime:
     return value
 
 
-def _report(arguments: argparse.Namespace, table: CaseTable) -> Report:
+def _report(arguments: argparse.Namespace, table: CaseTable, areas: Areas | None) -> Report:
     from zoneinfo import ZoneInfo  # noqa: PLC0415
 
     from georeport.sla import BusinessCalendar  # noqa: PLC0415
@@ -170,7 +186,8 @@ def _report(arguments: argparse.Namespace, table: CaseTable) -> Report:
         reopen_days=arguments.reopen_days,
         language=arguments.lang or "en",
         title=arguments.title or "Service request statistics",
-        equity="resolution_rate" if "area" in by else None,
+        equity="resolution_rate" if "area" in by or areas is not None else None,
+        populations={} if areas is None else areas.populations,
     )
     return build_report(table, options)
 
@@ -183,8 +200,9 @@ def stats(arguments: argparse.Namespace, out: TextIO) -> int:
     from georeport.stats import to_csv, to_json, to_text  # noqa: PLC0415
 
     try:
-        table = _table(arguments)
-        report = _report(arguments, table)
+        areas = _areas(arguments)
+        table = _table(arguments, areas)
+        report = _report(arguments, table, areas)
     except (GeoReportError, ValueError, ZoneInfoNotFoundError) as error:
         return _error(str(error))
     except OSError as error:
