@@ -373,6 +373,23 @@ class TestFigures:
         figures = parse(render_html(report)).xpath("//section[@id='survival']//figure")
         assert len(figures) == 2
 
+    def test_business_hours_to_first_response_get_their_own_chart_with_working_day_ticks(self) -> None:
+        hours = attrs.evolve(
+            curve(ROADS, (2.0, 9.0, 30.0), (0.6, 0.3, 0.1), target=16.0),
+            clock="first_response",
+            unit="business hours",
+        )
+        document = parse(render_html(make_report(survival=(*make_report().survival, hours))))
+        figures = document.xpath("//section[@id='survival']//figure")
+        assert len(figures) == 2
+        assert text_of(figures[1].find("figcaption")) == (
+            "Share of requests still open, time to first response (business hours)"
+        )
+        heads = [text_of(th) for th in table_after(figures[1]).xpath("thead//th")][5:]
+        assert heads == [f"Open at {hours} business hours" for hours in (8, 16, 24, 32)]
+        axis = figures[1].xpath(".//*[local-name()='g'][contains(@class, 'x-axis')]/*[local-name()='text']")
+        assert [text_of(tick) for tick in axis] == ["0", "8", "16", "24", "32", "Time since received (business hours)"]
+
     def test_backlog_and_age_tables_hold_the_charted_numbers(self) -> None:
         document = parse(render_html(make_report()))
         backlog = table_after(document.xpath("//section[@id='backlog']//figure")[0])

@@ -54,6 +54,7 @@ _WIDTH = 720
 _FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 _INK = "#1a1a1a"
 _GRID = "#d9d9d9"
+_TIME_TICKS = 6  # intervals on a time axis at most: its ticks are also the chart table's columns
 _THIN_ABOVE = 1000  # steps in a curve beyond which steps within half a pixel are merged
 _MAX_LABEL = 22  # characters of a direct label; the table beside the chart has the full name
 #: Round steps for an axis in days (a week, a fortnight, a month, a quarter...), then powers of ten.
@@ -182,7 +183,7 @@ def time_ticks(latest: float, *, steps: Sequence[float] = DAY_STEPS) -> list[flo
         >>> time_ticks(0)
         [0.0, 0.25, 0.5, 0.75, 1.0]
     """
-    return _axis(latest, steps=steps)[1]
+    return _axis(latest, steps=steps, max_ticks=_TIME_TICKS)[1]
 
 
 def _open_svg(  # noqa: PLR0913 - the header of every chart: id, size, texts, kind
@@ -435,7 +436,7 @@ def survival_chart(  # noqa: PLR0913 - every text of the chart is the caller's, 
     latest = max(times[-1] for _, times, _, _, _ in drawn)
     if target_days is not None:
         latest = max(latest, target_days)
-    x_end, x_ticks = _axis(latest, steps=tick_steps)
+    x_end, x_ticks = _axis(latest, steps=tick_steps, max_ticks=_TIME_TICKS)
     frame = _Frame((60, 28, _WIDTH - 190, height - 56), x_end, 1.0)
     parts = _open_svg(id_prefix, height, title, description, "survival")
     parts += frame.y_axis([0.0, 0.25, 0.5, 0.75, 1.0], y_label, percent=True)
