@@ -259,3 +259,43 @@ def test_a_file_object_given_stays_open_after_csv_reading(fmt: str) -> None:
         assert not handle.closed
         handle.seek(0)
         assert handle.read(1)
+
+
+def test_xml_pages_appended_by_a_harvester_read_as_one_stream() -> None:
+    page = (AUTHORED / "spec_requests.xml").read_bytes()
+    namespaced = (AUTHORED / "requests_default_namespace.xml").read_bytes()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DialectWarning)
+        one = list(georeport.iter_requests(page))
+        other = list(georeport.iter_requests(namespaced))
+        reader = georeport.iter_requests(page + b"\n\n" + namespaced + page + b"\n")
+        assert list(reader) == one + other + one
+        assert list(iter_dump(page + page, format="xml")) == one + one
+    assert "concatenated-documents" in [w.code for w in reader.warnings]
+
+
+@settings(max_examples=30)
+@given(st.integers(1, 400), st.integers(1, 3))
+def test_xml_pages_are_found_across_any_chunk_boundary(chunk: int, count: int) -> None:
+    from georeport.wire import _xml_pages
+    from georeport.wire._records import RecordBuilder
+    from georeport.wire._repairs import Repairs
+
+    page = (AUTHORED / "bulk_requests.xml").read_bytes()
+    original = _xml_pages._CHUNK
+    _xml_pages._CHUNK = chunk
+    try:
+        builder = RecordBuilder(Repairs(strict=False, format="xml"), textual=True, default_timezone=None)
+        ids = [r.service_request_id for r in _xml_pages.iter_xml_pages(io.BytesIO(page * count), builder)]
+    finally:
+        _xml_pages._CHUNK = original
+    assert ids == ["2016-0041187", "2016-0041203", "2016-0041250"] * count
+
+
+def test_a_truncated_second_page_is_a_parse_error_after_the_first_pages_records() -> None:
+    page = (AUTHORED / "bulk_requests.xml").read_bytes()
+    reader = iter_dump(page + page[: len(page) // 2], format="bulk-xml")
+    got: list[ServiceRequest] = []
+    with pytest.raises(georeport.ParseError):
+        got.extend(reader)
+    assert len(got) >= 3

@@ -37,6 +37,7 @@ from georeport.wire._common import PrefixedReader, Source, open_binary, read_all
 from georeport.wire._json_stream import iter_json_requests
 from georeport.wire._records import RecordBuilder
 from georeport.wire._repairs import Repairs
+from georeport.wire._xml_pages import iter_xml_pages
 from georeport.wire.dumps import (
     DedupeCounts,
     Deduplicator,
@@ -51,7 +52,7 @@ from georeport.wire.dumps import (
     write_dump,
 )
 from georeport.wire.json import from_json, to_json
-from georeport.wire.xml import from_xml, iter_xml_requests, to_xml
+from georeport.wire.xml import from_xml, to_xml
 
 __all__ = [
     "DedupeCounts",
@@ -283,7 +284,7 @@ class RequestReader(Iterator[ServiceRequest]):
         self.format: Format = format or sniff_format(head)
         self._repairs = Repairs(strict=strict, format=self.format)
         builder = RecordBuilder(self._repairs, textual=self.format == "xml", default_timezone=_zone(default_timezone))
-        records = iter_xml_requests(stream, builder) if self.format == "xml" else iter_json_requests(stream, builder)
+        records = iter_xml_pages(stream, builder) if self.format == "xml" else iter_json_requests(stream, builder)
         self._records = without_gc(records, 1024)
         self.count = 0
         self._done = False
@@ -341,9 +342,10 @@ def iter_requests(
 ) -> RequestReader:
     """Stream the service requests of a document of any size, in constant memory.
 
-    XML is read one ``<request>`` at a time (lxml ``iterparse``); JSON one
-    array element at a time, whether a bare array, arrays appended one after
-    another, JSON Lines, or a wrapper object holding the array.
+    XML is read one ``<request>`` at a time (lxml ``iterparse``), whether one
+    document or pages appended one after another; JSON one array element at a
+    time, whether a bare array, arrays appended one after another, JSON
+    Lines, or a wrapper object holding the array.
 
     Args:
         source: bytes, str, an ``os.PathLike`` path or a binary file.

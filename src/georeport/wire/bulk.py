@@ -45,7 +45,7 @@ from georeport.wire._records import STATUS_ALIASES, RecordBuilder
 from georeport.wire._repairs import Repairs, record_path
 from georeport.wire._tree import escape_text
 from georeport.wire._values import format_datetime, format_float
-from georeport.wire.xml import iter_xml_requests
+from georeport.wire._xml_pages import iter_xml_pages
 
 __all__ = [
     "BULK_EXTENSIONS",
@@ -362,7 +362,7 @@ def iter_bulk(  # noqa: PLR0913 - each option is the caller's to set
         elif chosen == "json":
             records = iter_json_requests(stream, builder)
         elif chosen == "xml":
-            records = iter_xml_requests(stream, builder)
+            records = iter_xml_pages(stream, builder)
         else:
             msg = f"encoding must be 'csv', 'json' or 'xml' (got {chosen!r})"
             raise ValueError(msg)  # noqa: TRY301 - closed below like any failure

@@ -48,11 +48,12 @@ from georeport.wire._json_stream import iter_json_requests
 from georeport.wire._readers import DumpReader
 from georeport.wire._records import REQUEST_FIELDS, RecordBuilder
 from georeport.wire._repairs import Repairs
+from georeport.wire._xml_pages import iter_xml_pages
 from georeport.wire.bulk import DEFAULT_STATUSES, BulkEncoding, StatusMapping, _BulkBuilder, _csv_records, write_bulk
 from georeport.wire.columns import ColumnMapping, _ColumnBuilder, _Plan, _records
 from georeport.wire.geojson import from_geojson, write_geojson
 from georeport.wire.json import plain
-from georeport.wire.xml import _record, iter_xml_requests
+from georeport.wire.xml import _record
 
 __all__ = [
     "DEFAULT_PARTITION_BYTES",
@@ -134,7 +135,7 @@ def _reader(  # noqa: PLR0913 - one dispatch for every format
     records: Iterator[ServiceRequest]
     if chosen in ("xml", "json", "jsonl"):
         builder = RecordBuilder(repairs, textual=chosen == "xml", default_timezone=zone)
-        records = iter_xml_requests(stream, builder) if chosen == "xml" else iter_json_requests(stream, builder)
+        records = iter_xml_pages(stream, builder) if chosen == "xml" else iter_json_requests(stream, builder)
     elif chosen.startswith("bulk-"):
         encoding = chosen[5:]
         bulk = _BulkBuilder(repairs, textual=encoding != "json", default_timezone=zone, statuses=statuses)
@@ -143,7 +144,7 @@ def _reader(  # noqa: PLR0913 - one dispatch for every format
         elif encoding == "json":
             records = iter_json_requests(stream, bulk)
         else:
-            records = iter_xml_requests(stream, bulk)
+            records = iter_xml_pages(stream, bulk)
     elif chosen == "csv":
         if mapping is None:
             msg = "format 'csv' (a city export) needs a ColumnMapping: pass mapping="
