@@ -14,6 +14,7 @@ This package imports ``georeport.sla``, ``georeport.lifecycle``,
 estimator.
 """
 
+from georeport.stats.areas import Areas
 from georeport.stats.build import build_report
 from georeport.stats.cases import CaseTable, Categories, channel_of, closure_reason_of
 from georeport.stats.export import to_csv, to_json, to_records, to_text
@@ -43,6 +44,7 @@ __all__ = [
     "INDICATORS",
     "ISSUE_6_INDICATORS",
     "AgeBucket",
+    "Areas",
     "BacklogPoint",
     "Basis",
     "CaseTable",
