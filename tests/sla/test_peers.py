@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import warnings
 from datetime import date, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -56,11 +57,11 @@ def random_starts(zone: ZoneInfo, count: int, seed: int) -> np.ndarray:
     return chosen.astype("datetime64[s]").astype("datetime64[ns]")
 
 
-def to_local_naive(values: np.ndarray, zone: ZoneInfo) -> pd.DatetimeIndex:
+def to_local_naive(values: np.ndarray, zone: ZoneInfo) -> Any:
     return pd.DatetimeIndex(values).tz_localize("UTC").tz_convert(zone.key).tz_localize(None)
 
 
-def to_utc(local: pd.DatetimeIndex, zone: ZoneInfo) -> np.ndarray:
+def to_utc(local: Any, zone: ZoneInfo) -> Any:
     return local.tz_localize(zone.key).tz_convert("UTC").tz_localize(None).to_numpy("datetime64[ns]")
 
 

@@ -32,8 +32,8 @@ CITY = BusinessCalendar(zone=CHICAGO, hours={"weekdays": "09:00-17:00"})
 POLICY = SlaPolicy(calendar=CITY, response=Target.business_hours(8), resolution=Target.business_days(5))
 
 
-def at(*args: int) -> datetime:
-    return datetime(*args, tzinfo=CHICAGO)  # type: ignore[misc]
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=CHICAGO)
 
 
 def request(when: datetime | None = None, code: str = "POTHOLE") -> ServiceRequest:

@@ -20,8 +20,8 @@ CHICAGO = ZoneInfo("America/Chicago")
 CITY = BusinessCalendar(zone=CHICAGO, hours={"weekdays": "09:00-17:00"}, holidays=["2024-07-04"])
 
 
-def at(*args: int) -> datetime:
-    return datetime(*args, tzinfo=CHICAGO)  # type: ignore[misc]
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=CHICAGO)
 
 
 class TestBusinessHours:

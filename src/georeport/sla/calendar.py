@@ -144,7 +144,7 @@ def _day_hours(value: object) -> tuple[Interval, ...]:
     return tuple(intervals)
 
 
-def _week(value: object) -> tuple[tuple[Interval, ...], ...]:
+def _week(value: Mapping[str | int, object] | Sequence[object]) -> tuple[tuple[Interval, ...], ...]:
     """Seven days of hours from a sequence of 7, or a mapping of weekday names (or numbers) to hours."""
     if isinstance(value, Mapping):
         week: list[tuple[Interval, ...]] = [() for _ in WEEKDAYS]
@@ -163,12 +163,13 @@ def _week(value: object) -> tuple[tuple[Interval, ...], ...]:
             for day in days:
                 week[day] = _day_hours(hours)
         return tuple(week)
-    if isinstance(value, Sequence) and not isinstance(value, str) and len(value) == len(WEEKDAYS):
-        return tuple(_day_hours(hours) for hours in value)
+    candidate: object = value
+    if isinstance(candidate, Sequence) and not isinstance(candidate, str) and len(candidate) == len(WEEKDAYS):
+        return tuple(_day_hours(hours) for hours in candidate)
     raise CalendarError(f"the hours are a mapping of weekday names to intervals, or 7 lists (got {value!r})")
 
 
-def _zone(value: object) -> ZoneInfo:
+def _zone(value: str | ZoneInfo) -> ZoneInfo:
     if isinstance(value, ZoneInfo):
         return value
     if isinstance(value, str):

@@ -13,7 +13,7 @@ else the default.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -211,7 +211,9 @@ def _entries(
     return tuple(result)
 
 
-def _labels(values: npt.ArrayLike | None, size: int, name: str) -> tuple[list[str | None], npt.NDArray[np.intp]]:
+def _labels(
+    values: Sequence[str | None] | npt.NDArray[Any] | None, size: int, name: str
+) -> tuple[list[str | None], npt.NDArray[np.intp]]:
     """The distinct labels (None for None or "") and each row's index into them."""
     if values is None:
         return [None], np.zeros(size, np.intp)
@@ -279,9 +281,9 @@ class PolicyBook:
     def due_many(
         self,
         starts: npt.ArrayLike,
-        service_codes: npt.ArrayLike,
+        service_codes: Sequence[str | None] | npt.NDArray[Any],
         *,
-        jurisdictions: npt.ArrayLike | None = None,
+        jurisdictions: Sequence[str | None] | npt.NDArray[Any] | None = None,
         target: str = "resolution",
     ) -> npt.NDArray[np.datetime64]:
         """Due times of many requests, each under its own policy: NaT where no policy (or target) applies.
