@@ -877,19 +877,24 @@ def _methods_section(page: _Page, as_of: str) -> str:
 def render_html(report: Report, *, labels: Mapping[str, str] | None = None) -> str:
     """The report as one self-contained HTML5 page, ready to publish.
 
-    The page holds the title and as-of time, a table per indicator (value,
-    95% interval, numerator, denominator, n and flags in words for every
-    group), the charts (Kaplan-Meier "still open" curves with the target as
-    a line, backlog flow, ages of open requests) each followed by its data
-    table, the data-quality table, the equity view when the report has one,
-    and the methods: every indicator's formula. Inline CSS (screen and
-    print), inline SVG, no script and nothing fetched from anywhere.
+    The page holds the title and as-of time, the notes to read first, a
+    summary (indicators by groups, values and flags), the charts
+    (Kaplan-Meier "still open" curves with the target as a line, backlog
+    flow, ages of open requests) each followed by its data table, a table
+    per indicator (value, 95% interval, numerator, denominator, n and flags
+    in words for every group), the data-quality table, the equity view when
+    the report has one, and the methods: every indicator's formula. Inline
+    CSS (screen and print), inline SVG, no script, nothing fetched from
+    anywhere (a Content-Security-Policy says so to browsers).
 
     Words come from ``LABELS[report.language]`` (English when the language is
     unknown), overridden by ``report.labels`` and then by ``labels``. Keys
-    include the section titles and column heads of ``LABELS["en"]``,
-    ``dimension.<name>`` for a grouping dimension's column head,
-    ``unit.<unit>``, ``clock.<clock>`` and ``flag.<flag value>``.
+    are those of ``LABELS["en"]`` (section titles, column heads,
+    ``unit.<unit>``, ``clock.<clock>``, ``flag.<value>``,
+    ``flag_help.<value>``), ``dimension.<name>`` for a grouping column's head,
+    and ``<dimension>:<value>`` for how a group's value is shown
+    (``channel:phone``); as the presets write them, a plain ``<name>`` also
+    sets ``dimension.<name>`` and a plain flag value sets ``flag.<value>``.
 
     Args:
         report: the figures and how they were made.
