@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import warnings
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import Polygon, box
 
-from georeport.errors import ParseError, ValidationError
+from georeport.errors import GeoReportError, ParseError, ValidationError
 from georeport.routing import (
     BoundaryError,
     Jurisdiction,
@@ -154,6 +156,39 @@ def test_bad_values_keep_their_type_with_a_note_on_where() -> None:
     assert level.value.__notes__ == ["in the GeoJSON at $.features[0]"]
 
 
+@pytest.mark.parametrize(
+    ("properties", "message"),
+    [
+        ({"services": 5}, "'services' must be a list of service codes"),
+        ({"services": {"PK-101": True}}, "'services' must be a list of service codes"),
+        ({"services": ["PK-101", 7]}, "'services' must be non-empty service code strings"),
+        ({"name": 3}, "'name' must be a string"),
+        ({"id": ""}, "'id' must be a non-empty string"),
+        ({"endpoint": "mailto:311@example.org"}, "'endpoint' must be an http"),
+        ({"level": None}, "'level' must be one of"),
+    ],
+)
+def test_bad_property_values_are_validation_errors(properties: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        from_geojson({"type": "FeatureCollection", "features": [feature(**properties)]})
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ({"level": "federal", "services": 5}, "'services' must be a list of service codes"),
+        ({"jurisdiction": 5, "services": ["A"]}, "'jurisdiction' must be a string"),
+        ({"level": "federal", "services": ["A"], "name": ["x"]}, "'name' must be a string"),
+        ({"level": "galactic", "services": ["A"]}, "'level' must be one of"),
+    ],
+)
+def test_bad_rules_in_geojson_are_validation_errors_with_the_rule_path(rule: dict[str, Any], message: str) -> None:
+    document = {"type": "FeatureCollection", "features": [feature(services=["A"])], "routing": {"rules": [rule]}}
+    with pytest.raises(ValidationError, match=message) as raised:
+        router_from_geojson(document)
+    assert raised.value.__notes__ == ["in the GeoJSON at $.routing.rules[0]"]
+
+
 def test_settings_that_do_not_make_a_router_say_why() -> None:
     document = {"type": "FeatureCollection", "features": [feature(services=["A"])], "routing": {"fallback": "nobody"}}
     with pytest.raises(RoutingConfigurationError, match="the fallback 'nobody' is not among the jurisdictions"):
@@ -178,3 +213,40 @@ def test_integer_ids_and_feature_ids_are_read_as_text() -> None:
 
 def test_rules_write_their_fields() -> None:
     assert Prefer(services=None, jurisdiction="nps").to_dict() == {"services": None, "jurisdiction": "nps"}
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4),
+    max_leaves=12,
+)
+members = st.sampled_from(["id", "name", "level", "services", "endpoint", "buffer_m"])
+geometries = st.one_of(
+    json_values,
+    st.fixed_dictionaries(
+        {"type": st.sampled_from(["Polygon", "MultiPolygon", "LineString", "Point"]), "coordinates": json_values}
+    ),
+)
+
+
+@settings(max_examples=max(10, settings().max_examples // 2))
+@given(
+    st.dictionaries(members, json_values, max_size=6),
+    geometries,
+    st.one_of(
+        st.none(), st.dictionaries(st.sampled_from(["fallback", "rules", "overlaps", "unknown_services"]), json_values)
+    ),
+)
+def test_any_geojson_gives_a_router_or_a_typed_error(properties: dict[str, Any], geometry: Any, routing: Any) -> None:
+    document = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": properties, "geometry": geometry}],
+        "routing": routing,
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # shapely on NaN-free but degenerate input
+        try:
+            result: object = router_from_geojson(json.dumps(document))
+        except (ParseError, ValidationError, RoutingConfigurationError) as error:
+            result = error
+    assert isinstance(result, Router | GeoReportError)

@@ -12,6 +12,7 @@ jurisdiction and GEOS's reason; ``shapely.make_valid`` repairs most.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from enum import IntEnum
 from typing import Any
 from urllib.parse import urlsplit
@@ -118,6 +119,8 @@ def _services(value: Any) -> frozenset[str]:
         return frozenset()
     if isinstance(value, str):
         value = value.split(",")
+    if not isinstance(value, Iterable) or isinstance(value, bytes | Mapping):
+        raise ValidationError("services", value, "a list of service codes, or one comma-separated string")
     codes = []
     for code in value:
         if not isinstance(code, str) or not code.strip():

@@ -25,6 +25,8 @@ __all__ = ["Prefer"]
 def _codes(value: Any) -> frozenset[str] | None:
     if value is None:
         return None
+    if not isinstance(value, str | list | tuple | set | frozenset):
+        raise ValidationError("services", value, "a list of service codes, a comma-separated string, or None")
     items = value.split(",") if isinstance(value, str) else list(value)
     if not all(isinstance(code, str) and code.strip() for code in items):
         raise ValidationError("services", value, "service code strings")
@@ -32,6 +34,14 @@ def _codes(value: Any) -> frozenset[str] | None:
     if not codes:
         raise ValidationError("services", value, "at least one service code, or None for every service")
     return codes
+
+
+def _optional_text(field: str) -> Any:
+    def check(_instance: object, _attribute: object, value: object) -> None:
+        if value is not None and not isinstance(value, str):
+            raise ValidationError(field, value, "a string")
+
+    return check
 
 
 def _level(value: Level | str | int | None) -> Level | None:
@@ -62,8 +72,8 @@ class Prefer:
 
     services: frozenset[str] | None = attrs.field(converter=_codes, kw_only=True)
     level: Level | None = attrs.field(default=None, converter=_level, kw_only=True)
-    jurisdiction: str | None = attrs.field(default=None, kw_only=True)
-    name: str = attrs.field(default="", kw_only=True)
+    jurisdiction: str | None = attrs.field(default=None, kw_only=True, validator=_optional_text("jurisdiction"))
+    name: str = attrs.field(default="", kw_only=True, validator=_optional_text("name"))
 
     def __attrs_post_init__(self) -> None:
         if (self.level is None) == (self.jurisdiction is None):
