@@ -180,3 +180,11 @@ def test_httpx_transport_closes_the_client_it_made() -> None:
     with HttpxTransport() as transport:
         client = transport.client
     assert client.is_closed
+
+
+def test_httpx_missing_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "httpx", None)  # what an environment without the extra looks like to import
+    with pytest.raises(ImportError, match=r"pip install 'open311-georeport\[httpx\]'"):
+        HttpxTransport()

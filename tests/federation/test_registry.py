@@ -90,3 +90,39 @@ class TestCrosswalk:
     def test_a_common_code_cannot_look_namespaced(self) -> None:
         with pytest.raises(RegistryError, match="hold no ':'"):
             Crosswalk.from_mapping({"services": {"a:b": "A"}})
+
+
+class TestDeclarations:
+    def test_one_declaration_holds_registry_and_crosswalk(self) -> None:
+        from georeport.federation import read_federation
+
+        registry, crosswalk = read_federation(
+            '{"upstreams": [{"id": "town", "base_url": "https://311.town.gov/v2"}],'
+            ' "services": {"pothole": "Pothole"}, "codes": {"town": {"PK-101": "pothole"}}}'
+        )
+        assert registry.ids() == ["town"]
+        assert crosswalk.upstream_codes("pothole", "town") == ("PK-101",)
+
+    def test_a_router_s_jurisdictions_with_endpoints_become_upstreams(self) -> None:
+        from shapely.geometry import box
+
+        from georeport.routing import Jurisdiction, Router
+
+        router = Router(
+            [
+                Jurisdiction(
+                    "town",
+                    "Town",
+                    "municipal",
+                    boundary=box(0, 0, 1, 1),
+                    services="pothole",
+                    endpoint="https://311.town.gov/v2",
+                ),
+                Jurisdiction("county", "County", "county", boundary=box(-1, -1, 2, 2), services="pothole"),
+            ]
+        )
+        registry = Registry.from_jurisdictions(router.jurisdictions, timeout=3.0)
+        assert [(u.id, u.base_url, u.name, u.timeout) for u in registry] == [
+            ("town", "https://311.town.gov/v2", "Town", 3.0)
+        ]
+        assert registry.for_jurisdiction("county") is None

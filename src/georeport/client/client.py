@@ -53,6 +53,20 @@ class Client:
     Every method raises ``RemoteError`` (``NotFoundError``, ``ServerFailure``...)
     for a failure answer, with the server's Open311 errors, and
     ``TransportError`` when no answer came.
+
+    Examples:
+        >>> from georeport.client import StaticTransport
+        >>> transport = StaticTransport({
+        ...     "GET https://city.gov/v2/requests/7.json": '[{"service_request_id": "7", "status": "open"}]',
+        ...     "GET https://city.gov/v2/requests/8.json": b'',
+        ... })
+        >>> client = Client("https://city.gov/v2", transport=transport)
+        >>> client.request("7").status
+        <Status.OPEN: 'open'>
+        >>> client.request("8")
+        Traceback (most recent call last):
+        ...
+        georeport.client.errors.UnexpectedResponseError: HTTP 200 from GET https://city.gov/v2/requests/8.json: the body is not a requests document: ...
     """
 
     def __init__(  # noqa: PLR0913 - each option is one of the endpoint's facts

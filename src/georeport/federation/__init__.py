@@ -20,6 +20,7 @@ over a ``georeport.client`` transport. See ``docs/federation.md``.
 from __future__ import annotations
 
 from georeport.federation.answers import FederatedAnswer
+from georeport.federation.config import read_federation
 from georeport.federation.crosswalk import CommonService, Crosswalk, namespaced, split_namespaced
 from georeport.federation.errors import (
     FederatedIdError,
@@ -53,5 +54,6 @@ __all__ = [
     "UntranslatableError",
     "Upstream",
     "namespaced",
+    "read_federation",
     "split_namespaced",
 ]

@@ -225,6 +225,35 @@ class Registry:
         return Registry(upstream if item.id == upstream.id else item for item in self.upstreams)
 
     @classmethod
+    def from_jurisdictions(cls, jurisdictions: Iterable[Any], **options: Any) -> Registry:
+        """One upstream per routing jurisdiction that names an Open311 ``endpoint`` (``georeport.routing.Jurisdiction``).
+
+        Each upstream takes the jurisdiction's id and name; ``options``
+        (``timeout``, ``dialect``, ``api_key``...) apply to every one.
+        Jurisdictions without an endpoint are left out (reports routed to
+        them are ``UnroutableError``).
+
+        Raises:
+            RegistryError: a jurisdiction id that cannot be an upstream id.
+
+        Examples:
+            >>> from georeport.routing import Jurisdiction
+            >>> Registry.from_jurisdictions([Jurisdiction("town", "Town", "municipal", endpoint="https://311.town.gov/v2"),
+            ...                              Jurisdiction("usa", "Contact centre", "federal")]).ids()
+            ['town']
+        """
+        upstreams = []
+        for index, jurisdiction in enumerate(jurisdictions):
+            endpoint = getattr(jurisdiction, "endpoint", None)
+            if endpoint is None:
+                continue
+            try:
+                upstreams.append(Upstream(id=jurisdiction.id, base_url=endpoint, name=jurisdiction.name, **options))
+            except RegistryError as error:
+                raise RegistryError(error.reason, path=f"jurisdictions[{index}]") from None
+        return cls(upstreams)
+
+    @classmethod
     def from_mapping(cls, data: Mapping[str, Any] | list[Any]) -> Registry:
         """Read a declaration: ``{"upstreams": [...]}``, a list of entries, or a mapping of id to entry.
 
