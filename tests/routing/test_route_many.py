@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from georeport.routing import DecisionCode, Router, demo_router
+from georeport.routing import DecisionCode, InvalidPointError, Router, UnknownServiceError, demo_router
 from tests.routing.strategies import SERVICES, grid_points, grid_routers
 
 DEMO = demo_router()
@@ -87,3 +88,30 @@ def test_route_many_equals_route_and_the_stated_steps_on_random_routers_over_tou
         chosen = [c for c in decision.candidates if c.status.value == "chosen"]
         assert [c.index for c in chosen] == [decision.index]
         assert decision.explanation.startswith(winner.describe())
+
+
+@given(
+    st.lists(st.tuples(st.floats(), st.floats()), min_size=1, max_size=10), st.sampled_from([*DEMO.services, "NOPE-1"])
+)
+def test_any_numbers_give_decisions_or_typed_errors_and_the_twins_agree(
+    points: list[tuple[float, float]], service: str
+) -> None:
+    outcomes: list[object] = []
+    for lat, long in points:
+        try:
+            decision = DEMO.route(lat, long, service)
+        except (InvalidPointError, UnknownServiceError) as error:
+            outcomes.append(type(error))
+        else:
+            outcomes.append((decision.index, decision.code))
+    lats, longs = np.array([p[0] for p in points]), np.array([p[1] for p in points])
+    errors = [outcome for outcome in outcomes if isinstance(outcome, type)]
+    if errors:
+        with pytest.raises((InvalidPointError, UnknownServiceError)) as raised:
+            DEMO.route_many(lats, longs, service)
+        assert type(raised.value) in errors
+        if isinstance(raised.value, InvalidPointError):
+            assert raised.value.index == outcomes.index(InvalidPointError)
+    else:
+        indices, codes = DEMO.route_many(lats, longs, service)
+        assert outcomes == list(zip(indices.tolist(), [DecisionCode(c) for c in codes.tolist()], strict=True))
