@@ -18,7 +18,7 @@ takes a country's holidays.
 from georeport.sla.calendar import WEEKDAYS, BusinessCalendar, HolidaySource, Interval
 from georeport.sla.errors import CalendarError, PausedClockError
 from georeport.sla.policy import CaseStatus, PolicyBook, SlaPolicy
-from georeport.sla.status import DEFAULT_AT_RISK, SlaState, TargetStatus, TargetStatusArrays, status, status_many
+from georeport.sla.states import DEFAULT_AT_RISK, SlaState, TargetStatus, TargetStatusArrays, status, status_many
 from georeport.sla.targets import Target, TargetKind
 
 __all__ = [

@@ -26,7 +26,7 @@ from georeport.lifecycle import Case
 from georeport.models import ServiceRequest
 from georeport.sla._instants import NAT, ns_array, to_datetime64
 from georeport.sla.calendar import BusinessCalendar
-from georeport.sla.status import DEFAULT_AT_RISK, TargetStatus, _check_share, status
+from georeport.sla.states import DEFAULT_AT_RISK, TargetStatus, _check_share, status
 from georeport.sla.targets import Target
 
 __all__ = ["CaseStatus", "PolicyBook", "SlaPolicy"]
