@@ -227,3 +227,14 @@ class TestLimits:
             Target.calendar(timedelta(days=365 * 40)).due(datetime(2080, 1, 1, tzinfo=UTC), CITY)
         with pytest.raises(CalendarError, match="after the last supported year 2100"):
             Target.business_days(365 * 40).due(datetime(2080, 1, 1, tzinfo=UTC), CITY)
+
+
+@given(st.data())
+def test_allowance_many_equals_allowance(data: st.DataObject) -> None:
+    calendar: BusinessCalendar = data.draw(pooled_calendars())
+    target: Target = data.draw(targets())
+    starts = data.draw(st.lists(instants(calendar.zone.key), min_size=1, max_size=4))
+    many = target.allowance_many(to64([*starts, None]), calendar)
+    scalar = [target.allowance(start, calendar) for start in starts]
+    assert [np.timedelta64(value // timedelta(microseconds=1) * 1000, "ns") for value in scalar] == list(many[:-1])
+    assert np.isnat(many[-1])

@@ -172,8 +172,3 @@ def pause_list(pauses: Sequence[Any], *, as_of: int | None) -> list[tuple[int, i
         found.append((start_ns, end_ns))
     found.sort(key=lambda pair: pair[0])
     return found
-
-
-def local_date(ns: int, zone: tzinfo) -> date:
-    """The date in ``zone`` of an instant."""
-    return from_ns(ns, zone).date()
