@@ -51,8 +51,10 @@ import numpy as np
 import shapely
 from numpy.typing import ArrayLike, NDArray
 
+from georeport.routing import _explain
 from georeport.routing._grid import Grid
-from georeport.routing.decisions import Candidate, CandidateStatus, Decision, DecisionCode
+from georeport.routing._ranks import LEVELS, NONE
+from georeport.routing.decisions import Candidate, Decision, DecisionCode
 from georeport.routing.errors import (
     InvalidPointError,
     NoJurisdictionError,
@@ -60,14 +62,10 @@ from georeport.routing.errors import (
     RoutingConfigurationError,
     UnknownServiceError,
 )
-from georeport.routing.jurisdictions import Jurisdiction, Level
+from georeport.routing.jurisdictions import Jurisdiction
 from georeport.routing.rules import Prefer
 
 __all__ = ["RoutedMany", "Router"]
-
-_NONE = np.iinfo(np.int64).max
-"""The rank of a jurisdiction that does not handle a service."""
-_LEVELS = len(Level)
 
 
 class RoutedMany(NamedTuple):
@@ -214,14 +212,14 @@ class Router:
         n = len(self.jurisdictions)
         services = len(self.services)
         # one extra column, never handled by anyone: unknown codes routed to the fallback
-        keys = np.full((n, services + 1), _NONE, dtype=np.int64)
+        keys = np.full((n, services + 1), NONE, dtype=np.int64)
         for index, member in enumerate(self.jurisdictions):
-            level_rank = _LEVELS - member.level
+            level_rank = LEVELS - member.level
             if member.boundary is None:
-                level_rank += _LEVELS
+                level_rank += LEVELS
             for code in member.services:
                 rank = self._rule_rank(member, code)
-                keys[index, self._service_index[code]] = (rank * 2 * _LEVELS + level_rank) * n + index
+                keys[index, self._service_index[code]] = (rank * 2 * LEVELS + level_rank) * n + index
         self._n = n
         self._keys = keys
         placed = [index for index, member in enumerate(self.jurisdictions) if member.boundary is not None]
@@ -233,10 +231,10 @@ class Router:
         self._placed_keys = np.ascontiguousarray(keys[self._placed]) if placed else keys[:0]
         free = [index for index, member in enumerate(self.jurisdictions) if member.boundary is None]
         self._free = np.asarray(free, dtype=np.intp)
-        free_keys = keys[self._free] if free else np.full((1, services + 1), _NONE, dtype=np.int64)
+        free_keys = keys[self._free] if free else np.full((1, services + 1), NONE, dtype=np.int64)
         self._free_best = free_keys.min(axis=0)
-        tiers = np.where(free_keys == _NONE, -1, free_keys // n)
-        self._free_tier = np.where(self._free_best == _NONE, -2, self._free_best // n)
+        tiers = np.where(free_keys == NONE, -1, free_keys // n)
+        self._free_tier = np.where(self._free_best == NONE, -2, self._free_best // n)
         # how many agencies without a boundary share the best rank: more than one is a tie
         self._free_count = (tiers == self._free_tier).sum(axis=0)
         self._free_best_list: list[int] = self._free_best.tolist()
@@ -261,7 +259,7 @@ class Router:
         both have no boundary. ``overlaps="raise"`` refuses a router with any.
         """
         n = self._n
-        tiers = np.where(self._keys == _NONE, -1, self._keys // n)
+        tiers = np.where(self._keys == NONE, -1, self._keys // n)
         found: list[tuple[str, str, str]] = []
         if len(self._placed):
             left, right = self._tree.query(self._geoms, predicate="intersects")
@@ -309,9 +307,9 @@ class Router:
         if column is None:
             return None
         key = int(self._keys[index, column])
-        if key == _NONE:
+        if key == NONE:
             return None
-        rank = key // self._n // (2 * _LEVELS)
+        rank = key // self._n // (2 * LEVELS)
         return self.rules[rank] if rank < len(self.rules) else None
 
     def _column(self, service_code: object, index: int | None = None) -> int:
@@ -325,7 +323,7 @@ class Router:
     def _code(self, best: int, tie: bool) -> DecisionCode:
         if tie:
             return DecisionCode.BORDER
-        if best // self._n // (2 * _LEVELS) < len(self.rules):
+        if best // self._n // (2 * LEVELS) < len(self.rules):
             return DecisionCode.RULE
         if self._is_free[best % self._n]:
             return DecisionCode.SERVICE
@@ -370,7 +368,7 @@ class Router:
                         keys.append(key)
                 if keys:
                     best = min(keys)
-        if best == _NONE:
+        if best == NONE:
             index, code = self._fallback((y, x), service_code), DecisionCode.FALLBACK
         else:
             tier = best // n
@@ -398,7 +396,7 @@ class Router:
         """
         column = self._column(service_code)
         best = int(self._free_best[column])
-        if best == _NONE:
+        if best == NONE:
             index, code = self._fallback(None, service_code), DecisionCode.FALLBACK
         else:
             index, code = best % self._n, self._code(best, int(self._free_count[column]) > 1)
@@ -432,7 +430,7 @@ class Router:
         n = self._n
         best = self._free_best[columns]
         count = np.where(
-            self._free_tier[columns] == np.where(best == _NONE, -2, best // n), self._free_count[columns], 0
+            self._free_tier[columns] == np.where(best == NONE, -2, best // n), self._free_count[columns], 0
         )
         if len(self._placed):
             point, keys = self._covering_keys(x, y, columns, best)
@@ -441,15 +439,15 @@ class Router:
                 starts = np.flatnonzero(np.concatenate(([True], point[1:] != point[:-1])))
                 owners = point[starts]
                 best[owners] = np.minimum(best[owners], np.minimum.reduceat(keys, starts))
-                tier = np.where(best == _NONE, -2, best // n)
+                tier = np.where(best == NONE, -2, best // n)
                 count = np.where(self._free_tier[columns] == tier, self._free_count[columns], 0)
                 count += np.bincount(point[keys // n == tier[point]], minlength=y.size)
         ties = count > 1
-        missing = best == _NONE
+        missing = best == NONE
         indices = (best % n).astype(np.intp)
         codes = np.full(y.size, DecisionCode.LOCAL, dtype=np.uint8)
         codes[self._is_free[indices]] = DecisionCode.SERVICE
-        codes[best // n // (2 * _LEVELS) < len(self.rules)] = DecisionCode.RULE
+        codes[best // n // (2 * LEVELS) < len(self.rules)] = DecisionCode.RULE
         codes[ties] = DecisionCode.BORDER
         if missing.any():
             first = int(np.argmax(missing))
@@ -481,9 +479,9 @@ class Router:
         if not len(point):
             return point, keys
         starts = np.flatnonzero(np.concatenate(([True], point[1:] != point[:-1])))
-        sure = np.minimum.reduceat(np.where(covered, keys, _NONE), starts)
+        sure = np.minimum.reduceat(np.where(covered, keys, NONE), starts)
         lengths = np.diff(np.append(starts, len(point)))
-        sure_tier = np.where(sure == _NONE, _NONE, sure // self._n)
+        sure_tier = np.where(sure == NONE, NONE, sure // self._n)
         px, py = x[point], y[point]
         box = grid.bounds[tree]
         test = (
@@ -539,114 +537,9 @@ class Router:
             return service_codes
         return str(np.asarray(service_codes, dtype=object).ravel()[index])
 
-    # --- explanations (read lazily by Decision) -----------------------------------------------
-    def _why_not(self, loser: int, winner: int, column: int) -> str:
-        n = self._n
-        mine, theirs = int(self._keys[loser, column]), int(self._keys[winner, column])
-        rules = len(self.rules)
-        my_rank, their_rank = mine // n // (2 * _LEVELS), theirs // n // (2 * _LEVELS)
-        name = self.jurisdictions[winner].name
-        if my_rank != their_rank:
-            if their_rank < rules:
-                return f"rule {self.rules[their_rank].label!r} puts {name} first"
-            return f"rule {self.rules[my_rank].label!r} lifts it, but a higher rule puts {name} first"
-        if mine // n == theirs // n:
-            return f"ties with {name}, which is declared first (border rule)"
-        if self._is_free[loser] and not self._is_free[winner]:
-            return f"answers anywhere, but {name} covers the point"
-        return f"{name} is more local"
-
+    # --- explanations (read lazily by Decision; the wording lives in _explain.py) ---------------
     def _candidates(self, decision: Decision) -> tuple[Candidate, ...]:
-        service = decision.service_code
-        column = self._service_index.get(service, len(self.services))
-        winner = decision.index
-        found: list[tuple[tuple[int, int], Candidate]] = []
-
-        def add(index: int, status: CandidateStatus, reason: str) -> None:
-            order = {CandidateStatus.CHOSEN: 0, CandidateStatus.OUTRANKED: 1}.get(
-                status, 2 if status == CandidateStatus.NO_SERVICE else 3
-            )
-            key = int(self._keys[index, column])
-            found.append(
-                ((order, key if key != _NONE else index), Candidate(self.jurisdictions[index], index, status, reason))
-            )
-
-        handled = set()
-        for index in (*decision.covering, *self._free.tolist()):
-            member = self.jurisdictions[index]
-            if not member.handles(service):
-                if index in decision.covering:
-                    add(index, CandidateStatus.NO_SERVICE, f"covers the point but does not handle {service!r}")
-                continue
-            handled.add(index)
-            if index == winner and not decision.is_fallback:
-                rule = self.rule_for(index, service)
-                why = (
-                    f"rule {rule.label!r}"
-                    if rule
-                    else ("answers anywhere" if member.boundary is None else "most local")
-                )
-                add(index, CandidateStatus.CHOSEN, why)
-            else:
-                add(index, CandidateStatus.OUTRANKED, self._why_not(index, winner, column))
-        for index in decision.nearby:
-            add(index, CandidateStatus.OUTSIDE, "the point is outside its boundary (inside its bounding box)")
-        if decision.is_fallback:
-            add(winner, CandidateStatus.CHOSEN, f"the declared fallback: nothing here handles {service!r}")
-        found.sort(key=lambda pair: pair[0])
-        return tuple(candidate for _, candidate in found)
-
-    def _swap_hint(self, decision: Decision) -> str:
-        """A note when the point with lat and long swapped would not have gone to the fallback."""
-        if decision.lat is None or decision.long is None or not -90.0 <= decision.long <= 90.0:  # noqa: PLR2004
-            return ""
-        swapped = self.route(decision.long, decision.lat, decision.service_code)
-        if swapped.is_fallback:
-            return ""
-        return f" Were lat and long swapped? ({decision.long}, {decision.lat}) would go to {swapped.jurisdiction.name}."
+        return _explain.candidates(self, decision)
 
     def _explain(self, decision: Decision) -> str:
-        chosen = decision.jurisdiction
-        service = decision.service_code
-        head = f"{chosen.describe()} takes {service!r}"
-        where = " here" if decision.lat is not None else " (no location given)"
-        code = decision.code
-        if code is DecisionCode.FALLBACK:
-            if service not in self._service_index:
-                return f"{head}{where}: no jurisdiction declares the service code, so the fallback takes it."
-            if decision.lat is None:
-                return f"{head}{where}: no agency handles it without a location, so the fallback takes it."
-            if not decision.covering:
-                return (
-                    f"{head}{where}: the point is outside every boundary, "
-                    f"and no agency without a boundary handles it, so the fallback takes it.{self._swap_hint(decision)}"
-                )
-            return (
-                f"{head}{where}: none of the {len(decision.covering)} jurisdiction(s) covering the point "
-                f"handles it, nor any agency without a boundary, so the fallback takes it.{self._swap_hint(decision)}"
-            )
-        others = [c for c in decision.candidates if c.status is CandidateStatus.OUTRANKED]
-        over = f", over {', '.join(c.jurisdiction.name for c in others)}" if others else ""
-        if code is DecisionCode.RULE:
-            rule = decision.rule
-            label = rule.label if rule else "?"
-            return f"{head}{where} by rule {label!r}{over}."
-        if code is DecisionCode.BORDER:
-            tied = [c.jurisdiction.name for c in others if "ties with" in c.reason]
-            return (
-                f"{head}{where}: the point is on the shared border of {chosen.name} and {', '.join(tied)} "
-                f"(same rank); the one declared first, {chosen.name}, wins."
-            )
-        if code is DecisionCode.SERVICE:
-            if decision.lat is None:
-                return f"{head}{where}: it handles the service wherever the report comes from."
-            if not decision.covering:
-                return f"{head}{where}: the point is outside every boundary; it handles the service wherever the report comes from."
-            return (
-                f"{head}{where}: none of the {len(decision.covering)} jurisdiction(s) covering the point "
-                "handles it; it handles the service wherever the report comes from."
-            )
-        return (
-            f"{head}{where}: of the {len(decision.covering)} jurisdictions covering the point, "
-            f"{chosen.name} is the most local that handles it."
-        )
+        return _explain.explain(self, decision)
