@@ -52,3 +52,24 @@ def test_elapsed_until_the_due_time_is_the_allowance(data: st.DataObject) -> Non
     stops = data.draw(pauses(calendar.zone.key, start))
     due = target.due(start, calendar, pauses=stops)
     assert target.elapsed(start, due, calendar, pauses=stops) == target.allowance(start, calendar)
+
+
+@given(st.data())
+def test_a_later_start_is_never_due_earlier(data: st.DataObject) -> None:
+    calendar: BusinessCalendar = data.draw(pooled_calendars())
+    target: Target = data.draw(targets())
+    first = data.draw(instants(calendar.zone.key))
+    later = first + data.draw(st.timedeltas(timedelta(0), timedelta(days=10)))
+    assert target.due(first, calendar) <= target.due(later, calendar)
+
+
+@given(st.data())
+def test_elapsed_adds_up_over_consecutive_spans(data: st.DataObject) -> None:
+    calendar: BusinessCalendar = data.draw(pooled_calendars())
+    a = data.draw(instants(calendar.zone.key))
+    b = a + data.draw(st.timedeltas(timedelta(0), timedelta(days=20)))
+    c = b + data.draw(st.timedeltas(timedelta(0), timedelta(days=20)))
+    stops = data.draw(pauses(calendar.zone.key, a))
+    whole = calendar.elapsed(a, c, pauses=stops)
+    assert whole == calendar.elapsed(a, b, pauses=stops) + calendar.elapsed(b, c, pauses=stops)
+    assert timedelta(0) <= whole <= c - a
