@@ -66,3 +66,23 @@ class TestIdCodec:
         for bad in (text.upper(), text + "===="):
             with pytest.raises(FederatedIdError):
                 IdCodec().decode(bad)
+
+
+class TestBase32:
+    @given(st.binary(max_size=300))
+    def test_is_rfc_4648_base32_lower_case_without_padding(self, data: bytes) -> None:
+        import base64
+
+        from georeport.federation.ids import b32decode, b32encode
+
+        text = b32encode(data)
+        assert text == base64.b32encode(data).decode("ascii").rstrip("=").lower()
+        assert b32decode(text) == (data or None)
+
+    @given(st.text("abcdefghijklmnopqrstuvwxyz234567", min_size=1, max_size=40))
+    def test_decode_accepts_only_canonical_text(self, text: str) -> None:
+        from georeport.federation.ids import b32decode, b32encode
+
+        data = b32decode(text)
+        if data is not None:
+            assert b32encode(data) == text

@@ -30,7 +30,7 @@ from georeport.errors import GeoReportError
 from georeport.federation.errors import RegistryError, UnknownUpstreamError
 from georeport.models import Discovery, ServiceList
 
-__all__ = ["Registry", "Upstream"]
+__all__ = ["Registry", "Upstream", "read_declaration"]
 
 _ID = re.compile(r"[a-z0-9][a-z0-9_.-]{0,62}")
 
