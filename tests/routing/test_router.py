@@ -128,6 +128,10 @@ def test_a_fallback_explanation_names_a_likely_swap_of_lat_and_long(demo: Router
     assert router.route(40.5, 10.5, "ST-214").jurisdiction.id == "t"
 
 
+def test_a_router_says_what_it_holds(demo: Router) -> None:
+    assert repr(demo) == "Router(9 jurisdictions, 2 rule(s), 4 service(s), fallback='usa-contact-centre')"
+
+
 def test_decisions_compare_by_what_was_decided(demo: Router) -> None:
     assert demo.route(*TOWN, "ST-214") == demo.route(*TOWN, "ST-214")
     assert demo.route(*TOWN, "ST-214") != demo.route(*TOWN, "PK-101")

@@ -201,6 +201,14 @@ class Router:
             if problems:
                 raise OverlapError(problems)
 
+    def __repr__(self) -> str:
+        """Say how many jurisdictions and rules, and which fallback."""
+        fallback = self.fallback.id if self.fallback is not None else None
+        return (
+            f"Router({len(self.jurisdictions)} jurisdictions, {len(self.rules)} rule(s), "
+            f"{len(self.services)} service(s), fallback={fallback!r})"
+        )
+
     # --- precomputation ------------------------------------------------------------------------
     def _rule_rank(self, member: Jurisdiction, service_code: str) -> int:
         for rank, rule in enumerate(self.rules):
