@@ -29,6 +29,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, tzinfo
+from functools import partial
 from typing import IO, Any, Final, Literal
 from zoneinfo import ZoneInfo
 
@@ -41,7 +42,7 @@ from georeport.wire._common import PrefixedReader, Source, read_head
 from georeport.wire._csv import CsvRows
 from georeport.wire._json_stream import iter_json_requests
 from georeport.wire._readers import DumpReader
-from georeport.wire._records import STATUS_ALIASES, RecordBuilder
+from georeport.wire._records import REQUEST_ALIASES, REQUEST_FIELDS, STATUS_ALIASES, RecordBuilder
 from georeport.wire._repairs import Repairs, record_path
 from georeport.wire._tree import escape_text
 from georeport.wire._values import format_datetime, format_float
@@ -95,6 +96,7 @@ _REQUIRED: Final = (
     "long",
 )
 _CLOSED_NAMES: Final = ("closed_datetime", "closed_date")
+_STANDARD: Final = frozenset(REQUEST_FIELDS)
 
 
 def _terms(terms: Iterable[str]) -> frozenset[str]:
@@ -280,6 +282,12 @@ def _csv_rows(rows: CsvRows, builder: RecordBuilder, fmt: str) -> Iterator[Servi
                 f"the header lacks the Bulk column(s) {lacking} (it has {header[:20]})", path="$", line=1
             )
     build = builder.service_request
+    # The hot loop: when no column needs an alias, the standard columns go to the
+    # builder's fast path and the Bulk ones straight to the record's extensions.
+    direct = isinstance(builder, _BulkBuilder) and not any(name in REQUEST_ALIASES for name in header)
+    standard = [(position, name) for position, name in enumerate(header) if name in _STANDARD]
+    others = [(position, name) for position, name in enumerate(header) if name not in _STANDARD]
+    build_standard = partial(RecordBuilder.service_request, builder)  # without the Bulk step: done below
     for index, (line, row) in enumerate(rows):
         if len(row) != width:
             builder.repairs.repair(
@@ -291,7 +299,12 @@ def _csv_rows(rows: CsvRows, builder: RecordBuilder, fmt: str) -> Iterator[Servi
                 line=line,
             )
             row = (row + [""] * width)[:width]
-        yield build(dict(zip(header, row, strict=True)), index, line)
+        if direct:
+            request = build_standard({name: row[position] for position, name in standard}, index, line)
+            request.extensions.update({name: row[position] for position, name in others})
+            yield finish_record(builder, request, index, line)
+        else:
+            yield build(dict(zip(header, row, strict=True)), index, line)
 
 
 def _sniff(head: bytes, name: str | None) -> BulkEncoding:
