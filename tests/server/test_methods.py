@@ -268,7 +268,7 @@ def test_missing_sources_are_named_in_a_header() -> None:
     from georeport.server import Partial
 
     class _Half:
-        def requests(self, _query: object) -> Partial:
+        def requests(self, _query: object) -> Partial[ServiceRequestList]:
             return Partial(ServiceRequestList([georeport.ServiceRequest("a:1")]), missing=("county",))
 
     with start(Application(_Half(), api_keys=lambda _key: False)) as server:  # type: ignore[arg-type]

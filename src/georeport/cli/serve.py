@@ -29,7 +29,7 @@ def _stop(_signum: int, _frame: FrameType | None) -> None:
 
 def run(arguments: argparse.Namespace, out: TextIO) -> int:
     """Open (or create) the database, register the key, and serve until stopped."""
-    from georeport.errors import ValidationError  # noqa: PLC0415 - keep --help fast
+    from georeport.errors import GeoReportError, ValidationError  # noqa: PLC0415 - keep --help fast
     from georeport.server import StoreError, demo_jurisdictions, open_store, reference_app, serve  # noqa: PLC0415
 
     try:
@@ -52,7 +52,7 @@ def run(arguments: argparse.Namespace, out: TextIO) -> int:
 
             try:
                 app = federated_app(arguments.federate, api_keys=store.has_api_key, base_path=arguments.base_path)
-            except (OSError, ValueError) as error:
+            except (OSError, GeoReportError) as error:
                 sys.stderr.write(f"georeport serve: --federate {arguments.federate}: {error}\n")
                 return 1
         else:

@@ -10,8 +10,9 @@ with ``georeport.dump`` in the format the path names. The rules:
   exception is logged and answered 500, never with a traceback;
 * ``POST requests`` and the update endpoint need an accepted ``api_key``
   (403 otherwise); a body over ``max_body`` is refused (413) before it is read;
-* a fan-out answer missing some sources is still 200, and says which in the
-  ``GeoReport-Missing`` header (comma-separated names);
+* a fan-out answer (``GET services``, ``GET requests``) missing some
+  sources is still 200, and says which in the ``GeoReport-Missing`` header
+  (comma-separated names);
 * ``HEAD`` is answered as ``GET`` without the body.
 """
 
@@ -96,9 +97,10 @@ class Application:
 
     Examples:
         >>> from wsgiref.util import setup_testing_defaults
+        >>> from georeport.server.backend import Partial
         >>> class Nothing:  # a backend that has no services
         ...     def services(self, query):
-        ...         return georeport.ServiceList([])
+        ...         return Partial(georeport.ServiceList([]))
         >>> app = Application(Nothing(), api_keys=lambda key: False)
         >>> environ = {"PATH_INFO": "/services.json"}
         >>> setup_testing_defaults(environ)
@@ -178,7 +180,10 @@ class Application:
             if method is Method.DISCOVERY:
                 document = self.backend.discovery(base_url=base_url)
             elif method is Method.SERVICE_LIST:
-                document = self.backend.services(common)
+                services = self.backend.services(common)
+                document = services.document
+                if services.missing:
+                    headers.append((MISSING_HEADER, ", ".join(services.missing)))
             elif method is Method.SERVICE_DEFINITION:
                 document = self.backend.definition(found.identifier or "", common)
             elif method is Method.TOKEN:

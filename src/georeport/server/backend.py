@@ -9,9 +9,9 @@ refuses with ``RefusalError``, which carries the Open311 errors and the status.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 import attrs
 
@@ -71,12 +71,23 @@ class RefusalError(GeoReportError):
         return cls([Error(status, description)], status=status)
 
 
-@attrs.frozen
-class Partial:
-    """A list answer, and the sources that could not contribute to it (none for a whole answer)."""
+D = TypeVar("D", ServiceList, ServiceRequestList)
 
-    document: ServiceRequestList
-    missing: tuple[str, ...] = ()
+
+def _names(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class Partial(Generic[D]):
+    """A list answer, and the sources that could not contribute to it (none for a whole answer).
+
+    The application answers 200 all the same, naming the missing sources in
+    the ``GeoReport-Missing`` header.
+    """
+
+    document: D
+    missing: tuple[str, ...] = attrs.field(default=(), converter=_names)
 
 
 class Backend(Protocol):
@@ -86,7 +97,7 @@ class Backend(Protocol):
         """The discovery document, naming ``base_url`` as the endpoint."""
         ...
 
-    def services(self, query: Query) -> ServiceList:
+    def services(self, query: Query) -> Partial[ServiceList]:
         """``GET services``."""
         ...
 
@@ -98,7 +109,7 @@ class Backend(Protocol):
         """``POST requests`` (the api_key is already checked)."""
         ...
 
-    def requests(self, query: RequestsQuery) -> Partial:
+    def requests(self, query: RequestsQuery) -> Partial[ServiceRequestList]:
         """``GET requests``."""
         ...
 
@@ -185,9 +196,9 @@ class LocalBackend:
         )
         return Discovery(changeset=changeset, contact=self.contact, key_service=self.key_service, endpoints=[endpoint])
 
-    def services(self, query: Query) -> ServiceList:
+    def services(self, query: Query) -> Partial[ServiceList]:
         """The jurisdiction's service list."""
-        return self.jurisdiction(query.jurisdiction_id).catalog.service_list()
+        return Partial(self.jurisdiction(query.jurisdiction_id).catalog.service_list())
 
     def definition(self, service_code: str, query: Query) -> ServiceDefinition:
         """The service's definition; 404 for an unknown service or one without a definition."""
@@ -245,7 +256,7 @@ class LocalBackend:
             return SubmissionReceipt(service_notice="Received; this service is not tracked by id.")
         return SubmissionReceipt(stored.service_request_id)
 
-    def requests(self, query: RequestsQuery) -> Partial:
+    def requests(self, query: RequestsQuery) -> Partial[ServiceRequestList]:
         """The query's page of the jurisdiction's requests."""
         jurisdiction = self.jurisdiction(query.jurisdiction_id)
         problems = jurisdiction.catalog.validate_query(query)
