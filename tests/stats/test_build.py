@@ -365,3 +365,34 @@ class TestDuplicatesFollowTheirOriginal:
         assert report.cell((), "backlog").value == 1.0  # only the child whose original is unknown
         assert report.cell((), "open_past_due").denominator == 0.0  # children are never overdue
         assert any("follow their original" in note for note in report.notes)
+
+
+class TestPolicyBook:
+    def test_each_service_takes_its_policy(self, case):
+        from georeport.sla import PolicyBook, SlaPolicy
+
+        panama = ZoneInfo("America/Panama")
+        monday = datetime(2024, 3, 4, 9, tzinfo=panama)
+        offices = BusinessCalendar(zone=panama, hours={"weekdays": "08:00-16:00"})
+        always = BusinessCalendar.always("America/Panama")
+        book = PolicyBook(
+            default=SlaPolicy(calendar=always, resolution=Target.calendar(timedelta(days=1))),
+            policies={(None, "bache"): SlaPolicy(calendar=offices, resolution=Target.business_days(5))},
+        )
+        cases = [case(n, received=monday, close_after=timedelta(days=4), service="bache") for n in range(2)]
+        cases += [case(10 + n, received=monday, close_after=timedelta(days=4), service="basura") for n in range(2)]
+        report = build_report(
+            CaseTable.from_cases(cases),
+            _options(
+                as_of=monday + timedelta(days=60),
+                by=("service",),
+                policies=book,
+                indicators=("on_time_closed", "time_to_close_median_business"),
+            ),
+        )
+        assert report.cell((("service", "bache"),), "on_time_closed").value == 1.0
+        assert report.cell((("service", "basura"),), "on_time_closed").value == 0.0
+        # Monday 09:00 to Friday 09:00: 4 x 8 office hours for potholes, 96 hours around the clock for waste.
+        assert report.cell((("service", "bache"),), "time_to_close_median_business").value == pytest.approx(32.0)
+        assert report.cell((("service", "basura"),), "time_to_close_median_business").value == pytest.approx(96.0)
+        assert "SLA policy book" in report.indicator("on_time_closed").calendar

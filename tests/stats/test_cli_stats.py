@@ -96,6 +96,40 @@ class TestCommand:
         equity = json.loads(result.stdout)["equity"]
         assert [(row["area"], row["n"], row["per_1000"]) for row in equity] == [("Centro", 40, 10)]
 
+    def test_policy_book(self, dump, tmp_path):
+        book = tmp_path / "sla.toml"
+        book.write_text(
+            "[calendars.oficinas]\n"
+            'zone = "America/Panama"\n'
+            'hours = { weekdays = "08:00-16:00" }\n'
+            "[default]\n"
+            'calendar = "oficinas"\n'
+            "response = { business_days = 2 }\n"
+            "resolution = { days = 30 }\n"
+            "[[policies]]\n"
+            'service_code = "bache"\n'
+            'calendar = "oficinas"\n'
+            "resolution = { business_days = 10 }\n",
+            encoding="utf-8",
+        )
+        result = _run(
+            dump,
+            "--policies",
+            book,
+            "--by",
+            "service",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "json",
+            "--indicators",
+            "on_time_closed,time_to_close_median_business",
+        )
+        assert result.returncode == 0, result.stderr
+        document = json.loads(result.stdout)
+        assert {row["indicator"] for row in document["rows"]} == {"on_time_closed", "time_to_close_median_business"}
+        assert "bache: 10 business days" in document["indicators"][0]["calendar"]
+
     def test_lifecycle_cases(self, case, tmp_path):
         path = tmp_path / "cases.jsonl"
         cases = [case(n, close_after=timedelta(days=n % 5 + 1), ack_after=timedelta(hours=2)) for n in range(30)]

@@ -63,6 +63,9 @@ def add_parser(commands: Subcommands) -> None:
     parser.add_argument("--target-days", type=float, default=None, help="resolution target in calendar days")
     parser.add_argument("--response-days", type=float, default=None, help="response target in calendar days")
     parser.add_argument("--calendar", default=None, help="a business calendar declaration (TOML or JSON file)")
+    parser.add_argument(
+        "--policies", default=None, help="an SLA policy book (TOML or JSON file): each service's targets and calendar"
+    )
     parser.add_argument("--min-group-size", type=int, default=20, help="smaller groups are 'too few to compare'")
     parser.add_argument("--reopen-days", type=float, default=30, help="reopen window in days (default 30)")
     parser.add_argument("--indicators", default=None, help="indicator ids, comma-separated (default: all)")
@@ -148,7 +151,7 @@ def _as_of(text: str | None) -> datetime:
 def _report(arguments: argparse.Namespace, table: CaseTable, areas: Areas | None) -> Report:
     from zoneinfo import ZoneInfo  # noqa: PLC0415
 
-    from georeport.sla import BusinessCalendar  # noqa: PLC0415
+    from georeport.sla import BusinessCalendar, PolicyBook  # noqa: PLC0415
     from georeport.stats import Period, StatsOptions, build_report, panama_report  # noqa: PLC0415
     from georeport.stats.indicators import DEFAULT_INDICATORS  # noqa: PLC0415
 
@@ -168,6 +171,10 @@ def _report(arguments: argparse.Namespace, table: CaseTable, areas: Areas | None
             min_group_size=arguments.min_group_size,
             title=arguments.title,
         )
+    policies = None
+    if arguments.policies:
+        text = Path(arguments.policies).read_text(encoding="utf-8")
+        policies = PolicyBook.from_json(text) if text.lstrip().startswith("{") else PolicyBook.from_toml(text)
     zone = ZoneInfo(arguments.timezone) if arguments.timezone else (calendar.zone if calendar else UTC)
     period = Period.parse(arguments.period, timezone=zone, basis=arguments.basis) if arguments.period else None
     by = tuple(name.strip() for name in arguments.by.split(",") if name.strip())
@@ -182,6 +189,7 @@ def _report(arguments: argparse.Namespace, table: CaseTable, areas: Areas | None
         resolution_target=None if arguments.target_days is None else timedelta(days=arguments.target_days),
         response_target=None if arguments.response_days is None else timedelta(days=arguments.response_days),
         calendar=calendar,
+        policies=policies,
         min_group_size=arguments.min_group_size,
         reopen_days=arguments.reopen_days,
         language=arguments.lang or "en",

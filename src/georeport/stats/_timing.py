@@ -8,7 +8,6 @@ at the as-of time taken to end there.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import timedelta
 from typing import Final
 
@@ -21,7 +20,7 @@ from georeport.sla import BusinessCalendar, Target
 from georeport.stats.cases import OPEN, CaseTable
 from georeport.stats.options import StatsOptions
 
-__all__ = ["DAY", "HOUR", "NAT", "Timing", "ints", "pause_matrix", "paused_ns"]
+__all__ = ["DAY", "HOUR", "NAT", "Timing", "ints", "pause_matrix", "paused_ns", "service_rules"]
 
 DAY: Final = 86_400e9
 """Nanoseconds in a day (24 hours)."""
@@ -109,35 +108,53 @@ class Timing:
             table.reason == OPEN,
             duplicate,
             timed,
-            _due(table, options.resolution_target, options.resolution_targets, options.calendar, pauses),
-            _due(table, options.response_target, options.response_targets, options.calendar, pauses),
+            _due(table, options, "resolution", pauses),
+            _due(table, options, "response", pauses),
         )
+
+
+def service_rules(
+    table: CaseTable, options: StatsOptions, which: str
+) -> list[tuple[NDArray[np.intp], Target | None, BusinessCalendar | None]]:
+    """The rows of each service with their ``which`` (``resolution``/``response``) target and calendar.
+
+    With ``options.policies`` each service takes its ``SlaPolicy`` (target and calendar);
+    otherwise the per-service targets, then the default, on ``options.calendar``.
+    """
+    service = table.dimensions["service"]
+    codes = service.codes
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(-1, len(service.labels) + 1))
+    out: list[tuple[NDArray[np.intp], Target | None, BusinessCalendar | None]] = []
+    default = options.resolution_target if which == "resolution" else options.response_target
+    by_service = options.resolution_targets if which == "resolution" else options.response_targets
+    for code in range(-1, len(service.labels)):
+        rows = order[bounds[code + 1] : bounds[code + 2]]
+        if rows.size == 0:
+            continue
+        label = service.label(code) if code >= 0 else None
+        if options.policies is not None:
+            policy = options.policies.policy_for(label)
+            if policy is None:
+                out.append((rows, None, None))
+                continue
+            out.append((rows, policy.resolution if which == "resolution" else policy.response, policy.calendar))
+            continue
+        target = by_service.get(label, default) if label is not None else default
+        out.append((rows, target, options.calendar))
+    return out
 
 
 def _due(
     table: CaseTable,
-    default: Target | None,
-    by_service: Mapping[str, Target],
-    calendar: BusinessCalendar | None,
+    options: StatsOptions,
+    which: str,
     pauses: tuple[NDArray[np.datetime64], NDArray[np.datetime64]],
 ) -> NDArray[np.int64]:
     size = len(table)
     due = np.full(size, NAT, dtype=np.int64)
-    if default is None and not by_service:
-        return due
-    service = table.dimensions["service"]
-    chosen = np.full(size, -1, dtype=np.int64)
-    targets: list[Target] = []
-    if default is not None:
-        targets.append(default)
-        chosen[:] = 0
-    for code, label in enumerate(service.labels):
-        if label in by_service:
-            targets.append(by_service[label])
-            chosen[service.codes == code] = len(targets) - 1
-    for index, target in enumerate(targets):
-        rows = np.flatnonzero(chosen == index)
-        if rows.size == 0:
+    for rows, target, calendar in service_rules(table, options, which):
+        if target is None:
             continue
         if target.kind.value == "calendar" and pauses[0].shape[1] == 0 and isinstance(target.amount, timedelta):
             # Calendar time without pauses: the due time is the start plus the amount, exactly.

@@ -31,7 +31,7 @@ from georeport.lifecycle import ClosureReason
 from georeport.sla import BusinessCalendar, Target
 from georeport.stats import backlog as backlog_module
 from georeport.stats import equity as equity_module
-from georeport.stats._timing import DAY, HOUR, NAT, Timing, ints, pause_matrix, paused_ns
+from georeport.stats._timing import DAY, HOUR, NAT, Timing, ints, pause_matrix, paused_ns, service_rules
 from georeport.stats.cases import CLOSED_UNKNOWN_REASON, REASONS, CaseTable
 from georeport.stats.grouping import Grouper, to_instant
 from georeport.stats.indicators import INDICATORS, define
@@ -182,16 +182,31 @@ def _elapsed_days(
 
 
 def _elapsed_business(
-    timing: Timing, stops: NDArray[np.int64], censor_at: NDArray[np.int64], calendar: BusinessCalendar
+    ctx: _Context, stops: NDArray[np.int64], censor_at: NDArray[np.int64]
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
-    """Business hours from request to ``stops`` under ``calendar``, pauses excluded (georeport.sla)."""
+    """Business hours from request to ``stops`` under each service's calendar, pauses excluded (georeport.sla).
+
+    A request whose service has no calendar (a policy book without a policy for it) gets NaN and is
+    left out of the business-time figures.
+    """
+    timing = ctx.timing
     end = _ends(timing, stops, censor_at).view("datetime64[ns]")
     pause_starts, pause_ends = pause_matrix(timing.table, timing.as_of)
     late = pause_starts > end[:, None]
     pause_starts = np.where(late, np.datetime64("NaT"), pause_starts)
     pause_ends = np.where(late, np.datetime64("NaT"), np.minimum(pause_ends, end[:, None]))
-    elapsed = calendar.elapsed_many(timing.table.requested, end, pause_starts=pause_starts, pause_ends=pause_ends)
-    return elapsed.view(np.int64) / HOUR, stops != NAT
+    hours = np.full(len(timing.table), np.nan)
+    calendars: dict[int, tuple[BusinessCalendar, list[NDArray[np.intp]]]] = {}
+    for rows, _, calendar in service_rules(timing.table, ctx.options, "resolution"):
+        if calendar is not None:
+            calendars.setdefault(id(calendar), (calendar, []))[1].append(rows)
+    for calendar, parts in calendars.values():
+        rows = np.concatenate(parts)
+        elapsed = calendar.elapsed_many(
+            timing.table.requested[rows], end[rows], pause_starts=pause_starts[rows], pause_ends=pause_ends[rows]
+        )
+        hours[rows] = elapsed.view(np.int64) / HOUR
+    return hours, stops != NAT
 
 
 def _clock(timing: Timing, clock: str) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
@@ -210,19 +225,21 @@ def _clock(timing: Timing, clock: str) -> tuple[NDArray[np.int64], NDArray[np.in
 def _timing_columns(ctx: _Context, wanted: Sequence[str]) -> dict[str, _Column]:
     out: dict[str, _Column] = {}
     parts = _split(ctx.cohort, ctx.timing.timed, ctx.size)
-    calendar = ctx.options.calendar
     for clock in ("first_response", "close", "first_close"):
         for business in (False, True):
             suffix = "_business" if business else ""
             ids = [f"time_to_{clock}_{stat}{suffix}" for stat in ("median", "p90")]
-            if not any(name in wanted for name in ids) or (business and calendar is None):
+            if not any(name in wanted for name in ids) or (business and not ctx.options.has_business_time):
                 continue
             stops, censor_at = _clock(ctx.timing, clock)
-            if calendar is not None and business:
-                durations, observed = _elapsed_business(ctx.timing, stops, censor_at, calendar)
+            if business:
+                durations, observed = _elapsed_business(ctx, stops, censor_at)
+                known = ~np.isnan(durations)
+                chosen = [rows[known[rows]] for rows in parts]
+                columns = _km_columns(np.nan_to_num(durations), observed, chosen, (0.5, 0.9))
             else:
                 durations, observed = _elapsed_days(ctx.timing, stops, censor_at)
-            columns = _km_columns(durations, observed, parts, (0.5, 0.9))
+                columns = _km_columns(durations, observed, parts, (0.5, 0.9))
             out.update(zip(ids, columns, strict=True))
     return out
 
@@ -560,7 +577,24 @@ def _curves(ctx: _Context) -> list[SurvivalCurve]:
     return curves
 
 
-def _calendar_text(calendar: BusinessCalendar | None) -> str:
+def _policy_text(options: StatsOptions, which: str) -> str:
+    """The policy book's targets in words, service by service."""
+    assert options.policies is not None  # noqa: S101 - the callers check
+    parts = []
+    book = options.policies
+    entries = ([("default", book.default)] if book.default is not None else []) + [
+        (f"{service or '*'}" + (f" in {place}" if place else ""), policy) for (place, service), policy in book.policies
+    ]
+    for name, policy in entries:
+        target = policy.resolution if which == "resolution" else policy.response
+        parts.append(f"{name}: {target if target is not None else 'none'} ({policy.calendar.zone.key})")
+    return "per service from the SLA policy book: " + "; ".join(parts)
+
+
+def _calendar_text(options: StatsOptions) -> str:
+    calendar = options.calendar
+    if options.policies is not None:
+        return "business time of each service's calendar in the SLA policy book (working hours, holidays, half-days)"
     if calendar is None:
         return "no business calendar given"
     return f"business time of the calendar in {calendar.zone.key} (working hours, holidays, half-days)"
@@ -573,6 +607,14 @@ def _target_text(default: Target | None, by_service: Mapping[str, Target], calen
     parts += [f"{service}: {target}" for service, target in sorted(by_service.items())]
     where = "" if calendar is None else f", business time counted in {calendar.zone.key}"
     return "; ".join(parts) + where
+
+
+def _targets_text(options: StatsOptions, which: str) -> str:
+    if options.policies is not None:
+        return _policy_text(options, which)
+    if which == "resolution":
+        return _target_text(options.resolution_target, options.resolution_targets, options.calendar)
+    return _target_text(options.response_target, options.response_targets, options.calendar)
 
 
 def _methods(options: StatsOptions, grouper: Grouper, table: CaseTable) -> tuple[str, ...]:
@@ -611,8 +653,8 @@ def _methods(options: StatsOptions, grouper: Grouper, table: CaseTable) -> tuple
             "'duplicate children' line."
         ),
         (
-            f"Resolution target: {_target_text(options.resolution_target, options.resolution_targets, options.calendar)}. "
-            f"Response target: {_target_text(options.response_target, options.response_targets, options.calendar)}. "
+            f"Resolution target: {_targets_text(options, 'resolution')}. "
+            f"Response target: {_targets_text(options, 'response')}. "
             "On time is reported as three named measures: closed-in-period on time, attainment including overdue, "
             "and cohort attainment (provisional until every request of the cohort is past its due time)."
         ),
@@ -640,9 +682,9 @@ def build_report(table: CaseTable, options: StatsOptions) -> Report:
         cells.sort(key=lambda cell: (cell.group, order.index(cell.indicator)))
     context = {
         "as_of": options.as_of.isoformat(),
-        "calendar": _calendar_text(options.calendar),
-        "target": _target_text(options.resolution_target, options.resolution_targets, options.calendar),
-        "response_target": _target_text(options.response_target, options.response_targets, options.calendar),
+        "calendar": _calendar_text(options),
+        "target": _targets_text(options, "resolution"),
+        "response_target": _targets_text(options, "response"),
         "reopen_days": f"{options.reopen_days:g}",
         "duplicates": "duplicate children are included"
         if options.include_duplicates

@@ -9,7 +9,7 @@ from typing import TypeAlias
 import attrs
 
 from georeport.errors import ValidationError
-from georeport.sla import BusinessCalendar, Target
+from georeport.sla import BusinessCalendar, PolicyBook, Target
 from georeport.stats.grouping import Period
 from georeport.stats.indicators import DEFAULT_INDICATORS, INDICATORS
 
@@ -61,6 +61,8 @@ class StatsOptions:
         response_target: the default response target.
         response_targets: per ``service`` code.
         calendar: the business calendar for business-time figures and business targets.
+        policies: a ``georeport.sla.PolicyBook``: each service's response and resolution targets
+            and calendar (instead of the targets and calendar above).
         min_group_size: groups with fewer requests are "too few to compare".
         reopen_days: the reopen window, in days after the first close.
         quick_close_minutes: closes this soon after creation are counted in the data-quality table.
@@ -87,6 +89,7 @@ class StatsOptions:
     response_target: Target | None = attrs.field(default=None, converter=_target)
     response_targets: dict[str, Target] = attrs.field(factory=dict, converter=_targets)
     calendar: BusinessCalendar | None = None
+    policies: PolicyBook | None = None
     min_group_size: int = 20
     reopen_days: float = 30
     quick_close_minutes: float = 5
@@ -117,9 +120,14 @@ class StatsOptions:
     @property
     def has_resolution_target(self) -> bool:
         """Whether some request can have a resolution target."""
-        return self.resolution_target is not None or bool(self.resolution_targets)
+        return self.resolution_target is not None or bool(self.resolution_targets) or self.policies is not None
 
     @property
     def has_response_target(self) -> bool:
         """Whether some request can have a response target."""
-        return self.response_target is not None or bool(self.response_targets)
+        return self.response_target is not None or bool(self.response_targets) or self.policies is not None
+
+    @property
+    def has_business_time(self) -> bool:
+        """Whether business-time figures can be computed (a calendar, or policies with calendars)."""
+        return self.calendar is not None or self.policies is not None
