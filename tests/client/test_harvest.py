@@ -167,3 +167,23 @@ class TestHarvest:
             "start_date=2024-01-01T00:08:19Z&end_date=2024-01-01T00:08:20Z&page=2&page_size=5",
             "start_date=2024-01-01T00:08:19Z&end_date=2024-01-01T00:08:20Z&page=3&page_size=5",
         ]
+
+
+def test_the_query_s_other_filters_are_kept_in_every_window() -> None:
+    from georeport.wire.params import RequestsQuery
+
+    store = RequestStore(records_at([10.0, 5000.0]), limit=50)
+    query = RequestsQuery(status=["open"], service_code=["PK-101"], service_request_id=["dropped"], page=4)
+    got, requests = drive_in_process(
+        store,
+        EndpointDialect(requests_limit=50),
+        EPOCH,
+        EPOCH + timedelta(hours=3),
+        query=query,
+        initial=timedelta(hours=1),
+    )
+    assert [r.service_request_id for r in got] == ["0", "1"]
+    assert requests[0].url.split("?", 1)[1] == (
+        "service_code=PK-101&status=open&start_date=2024-01-01T00:00:00Z&end_date=2024-01-01T01:00:00Z"
+    )
+    assert all("service_code=PK-101&status=open&" in r.url and "page" not in r.url for r in requests)
