@@ -369,7 +369,10 @@ class _Plan:
             msg = f"{mapping.name}: the header lacks the declared column(s) {missing} (it has {header[:40]})"
             raise ParseError(msg, format=fmt, line=1)
         self.zone = ZoneInfo(mapping.zone)
-        self.columns = [(field, positions[column.name], column) for field, column in declared.items()]
+        self.columns = [
+            (field, positions[column.name], column, column.parse is None and field not in _DATETIMES | _FLOATS)
+            for field, column in declared.items()
+        ]
         self.extension_names = tuple(mapping.extensions)
 
 
@@ -431,9 +434,14 @@ def _records(rows: CsvRows, plan: _Plan, builder: _ColumnBuilder) -> Iterator[Se
             )
             row = (row + [""] * width)[:width]
         values: dict[str, Any] = {}
-        for field, position, column in columns:
+        for field, position, column, plain in columns:
             text = row[position].strip()
-            values[field] = builder.cell(field, column, text, zone, index, line) if text else None
+            if not text:
+                values[field] = None
+            elif plain:  # text as it is: no call
+                values[field] = text
+            else:
+                values[field] = builder.cell(field, column, text, zone, index, line)
         yield _request(values, plan, statuses, builder, index, line)
 
 
