@@ -67,15 +67,13 @@ def federation(tmp_path: Path) -> Iterator[Federation]:
                 "timeout": 5,
             },
         ],
-        "crosswalk": {
-            "services": {
-                "PK-101": {"name": "Broken playground equipment", "group": "parks"},
-                "ST-214": {"name": "Street sign", "group": "streets"},
-            },
-            "codes": {
-                "town": {"PK-101": "PK-101", "ST-214": "ST-214"},
-                "county": {"PK-101": "PK-101", "ST-214": "ST-214"},
-            },
+        "services": {
+            "PK-101": {"name": "Broken playground equipment", "group": "parks"},
+            "ST-214": {"name": "Street sign", "group": "streets"},
+        },
+        "codes": {
+            "town": {"PK-101": "PK-101", "ST-214": "ST-214"},
+            "county": {"PK-101": "PK-101", "ST-214": "ST-214"},
         },
     }
     path = tmp_path / "federation.json"
