@@ -5,11 +5,13 @@ from __future__ import annotations
 import itertools
 import math
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from georeport import ServiceRequest
 from georeport.client import (
     Batch,
     Calls,
@@ -17,6 +19,7 @@ from georeport.client import (
     EndpointDialect,
     HarvestLimitError,
     HttpRequest,
+    HttpResponse,
     UrllibTransport,
     WindowPlanner,
     harvest,
@@ -77,11 +80,14 @@ class TestWindowPlanner:
             WindowPlanner(EPOCH, EPOCH, grow=0.5)
 
 
-def drive_in_process(store: RequestStore, dialect: EndpointDialect, start: datetime, end: datetime, **options: object):
+def drive_in_process(
+    store: RequestStore, dialect: EndpointDialect, start: datetime, end: datetime, **options: Any
+) -> tuple[list[ServiceRequest], list[HttpRequest]]:
     """Run the sans-IO harvest against the store with no HTTP at all; return (records, requests)."""
-    exchange = harvest(Calls("https://x.gov/v2", dialect=dialect), start, end, **options)  # type: ignore[arg-type]
-    records, requests = [], []
-    reply = None
+    exchange = harvest(Calls("https://x.gov/v2", dialect=dialect), start, end, **options)
+    records: list[ServiceRequest] = []
+    requests: list[HttpRequest] = []
+    reply: HttpResponse | None = None
     try:
         while True:
             event = exchange.send(reply)

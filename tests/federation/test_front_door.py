@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
+from typing import Literal
 
 import pytest
 
@@ -22,7 +23,7 @@ from georeport.wire.params import RequestsQuery
 from tests.client.loopback import Drop, Loopback, Reply, file_reply
 
 
-def requests_reply(*records: ServiceRequest, fmt: str = "xml") -> Reply:
+def requests_reply(*records: ServiceRequest, fmt: Literal["xml", "json"] = "xml") -> Reply:
     return Reply(200, georeport.dump(ServiceRequestList(records), fmt))
 
 
