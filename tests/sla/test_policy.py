@@ -270,3 +270,51 @@ class TestPolicyBook:
         policy = self.book.policy_for("POTHOLE")
         assert policy is not None
         assert SlaPolicy.from_dict(policy.to_dict()) == policy
+
+
+class TestPolicyStatusMany:
+    def test_equals_the_status_of_each_case(self) -> None:
+        base = at(2024, 3, 11, 9)
+        cases = [
+            Case(request(base), Channel.WEB),
+            Case(request(base + timedelta(hours=3)), Channel.PHONE).acknowledge(at=base + timedelta(hours=5)),
+            Case(request(base), Channel.WEB)
+            .acknowledge(at=base + timedelta(days=1))
+            .move("waiting_on_citizen", at=base + timedelta(days=1, hours=2))
+            .move("in_progress", at=base + timedelta(days=3))
+            .close(at=base + timedelta(days=9)),
+            Case(request(base), Channel.WEB).move("waiting_on_citizen", at=base + timedelta(hours=1)),
+        ]
+        as_of = base + timedelta(days=6)
+        width = max(len(case.pauses) for case in cases)
+        pause_starts = np.full((len(cases), width), np.datetime64("NaT"), "datetime64[ns]")
+        pause_ends = pause_starts.copy()
+        for row, case in enumerate(cases):
+            for column, pause in enumerate(case.pauses):
+                pause_starts[row, column] = to64([pause.start])[0]
+                pause_ends[row, column] = to64([pause.end])[0]
+        many = POLICY.status_many(
+            to64([case.request.requested_datetime for case in cases]),
+            as_of=as_of,
+            responded=to64([case.first_response_datetime for case in cases]),
+            resolved=to64([case.resolved_datetime or case.closed_datetime for case in cases]),
+            pause_starts=pause_starts,
+            pause_ends=pause_ends,
+        )
+        assert many.response is not None
+        assert many.resolution is not None
+        for row, case in enumerate(cases):
+            one = POLICY.status(case, as_of=as_of)
+            assert one.response is not None
+            assert one.resolution is not None
+            assert many.response.state[row] == one.response.state.value
+            assert many.resolution.state[row] == one.resolution.state.value
+            assert from64(many.resolution.due[row]) == one.resolution.due.astimezone(UTC)
+        assert list(many.resolution.state) == ["at_risk", "at_risk", "met", "on_track"]
+
+    def test_a_missing_target_is_none(self) -> None:
+        policy = SlaPolicy(calendar=CITY, resolution=Target.business_days(1))
+        found = policy.status_many(to64([at(2024, 3, 11, 9)]), as_of=at(2024, 3, 11, 10))
+        assert found.response is None
+        assert found.resolution is not None
+        assert list(found.resolution.state) == ["on_track"]

@@ -17,7 +17,7 @@ takes a country's holidays.
 
 from georeport.sla.calendar import WEEKDAYS, BusinessCalendar, HolidaySource, Interval
 from georeport.sla.errors import CalendarError, PausedClockError
-from georeport.sla.policy import CaseStatus, PolicyBook, SlaPolicy
+from georeport.sla.policy import CaseStatus, CaseStatusArrays, PolicyBook, SlaPolicy
 from georeport.sla.states import DEFAULT_AT_RISK, SlaState, TargetStatus, TargetStatusArrays, status, status_many
 from georeport.sla.targets import Target, TargetKind
 
@@ -27,6 +27,7 @@ __all__ = [
     "BusinessCalendar",
     "CalendarError",
     "CaseStatus",
+    "CaseStatusArrays",
     "HolidaySource",
     "Interval",
     "PausedClockError",

@@ -26,10 +26,10 @@ from georeport.lifecycle import Case
 from georeport.models import ServiceRequest
 from georeport.sla._instants import NAT, ns_array, to_datetime64
 from georeport.sla.calendar import BusinessCalendar
-from georeport.sla.states import DEFAULT_AT_RISK, TargetStatus, _check_share, status
+from georeport.sla.states import DEFAULT_AT_RISK, TargetStatus, TargetStatusArrays, _check_share, status, status_many
 from georeport.sla.targets import Target
 
-__all__ = ["CaseStatus", "PolicyBook", "SlaPolicy"]
+__all__ = ["CaseStatus", "CaseStatusArrays", "PolicyBook", "SlaPolicy"]
 
 
 def _target(value: object) -> Target | None:
@@ -42,6 +42,14 @@ class CaseStatus:
 
     response: TargetStatus | None
     resolution: TargetStatus | None
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class CaseStatusArrays:
+    """``CaseStatus`` for many cases: a ``TargetStatusArrays`` per target (None for a target the policy lacks)."""
+
+    response: TargetStatusArrays | None
+    resolution: TargetStatusArrays | None
 
 
 @attrs.frozen(kw_only=True)
@@ -153,7 +161,12 @@ class SlaPolicy:
         )
 
     def due_many(
-        self, starts: npt.ArrayLike, *, target: str = "resolution", **pauses: npt.ArrayLike | None
+        self,
+        starts: npt.ArrayLike,
+        *,
+        target: str = "resolution",
+        pause_starts: npt.ArrayLike | None = None,
+        pause_ends: npt.ArrayLike | None = None,
     ) -> npt.NDArray[np.datetime64]:
         """``Target.due_many`` for the policy's ``"response"`` or ``"resolution"`` target.
 
@@ -162,7 +175,44 @@ class SlaPolicy:
         """
         if target not in {"response", "resolution"}:
             raise ValidationError("target", target, "'response' or 'resolution'")
-        return self._required(target).due_many(starts, self.calendar, **pauses)
+        return self._required(target).due_many(starts, self.calendar, pause_starts=pause_starts, pause_ends=pause_ends)
+
+    def status_many(  # noqa: PLR0913 - the cases' coordinates
+        self,
+        requested: npt.ArrayLike,
+        *,
+        as_of: datetime | npt.ArrayLike,
+        responded: npt.ArrayLike | None = None,
+        resolved: npt.ArrayLike | None = None,
+        pause_starts: npt.ArrayLike | None = None,
+        pause_ends: npt.ArrayLike | None = None,
+    ) -> CaseStatusArrays:
+        """``status`` for many cases: ``datetime64`` UTC arrays in (NaT where a case has not responded or resolved).
+
+        Args:
+            requested: when each case was requested.
+            as_of: now, one aware datetime or an array.
+            responded: each case's first response (``Case.first_response_datetime``), NaT while none.
+            resolved: each case's resolution (or close), NaT while open.
+            pause_starts: the cases' pauses, as in ``Target.due_many``.
+            pause_ends: their ends (NaT: still paused; it ends at the completion or ``as_of``).
+        """
+
+        def one(target: Target | None, completed: npt.ArrayLike | None) -> TargetStatusArrays | None:
+            if target is None:
+                return None
+            return status_many(
+                target,
+                requested,
+                self.calendar,
+                as_of=as_of,
+                completed=completed,
+                pause_starts=pause_starts,
+                pause_ends=pause_ends,
+                at_risk=self.at_risk,
+            )
+
+        return CaseStatusArrays(response=one(self.response, responded), resolution=one(self.resolution, resolved))
 
     @classmethod
     def from_dict(cls, data: object, *, calendars: Mapping[str, BusinessCalendar] | None = None) -> SlaPolicy:
