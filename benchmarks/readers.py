@@ -54,15 +54,49 @@ BULK_HEADER = (
     "lat",
     "long",
 )
-NYC_HEADER = (
-    "Unique Key,Created Date,Closed Date,Agency,Agency Name,Complaint Type,Descriptor,Location Type,Incident Zip,"
-    "Incident Address,Street Name,Cross Street 1,Cross Street 2,Intersection Street 1,Intersection Street 2,"
-    "Address Type,City,Landmark,Facility Type,Status,Due Date,Resolution Description,"
-    "Resolution Action Updated Date,Community Board,BBL,Borough,X Coordinate (State Plane),"
-    "Y Coordinate (State Plane),Open Data Channel Type,Park Facility Name,Park Borough,Vehicle Type,"
-    "Taxi Company Borough,Taxi Pick Up Location,Bridge Highway Name,Bridge Highway Direction,Road Ramp,"
-    "Bridge Highway Segment,Latitude,Longitude,Location"
-).split(",")
+NYC_HEADER = [
+    "Unique Key",
+    "Created Date",
+    "Closed Date",
+    "Agency",
+    "Agency Name",
+    "Complaint Type",
+    "Descriptor",
+    "Location Type",
+    "Incident Zip",
+    "Incident Address",
+    "Street Name",
+    "Cross Street 1",
+    "Cross Street 2",
+    "Intersection Street 1",
+    "Intersection Street 2",
+    "Address Type",
+    "City",
+    "Landmark",
+    "Facility Type",
+    "Status",
+    "Due Date",
+    "Resolution Description",
+    "Resolution Action Updated Date",
+    "Community Board",
+    "BBL",
+    "Borough",
+    "X Coordinate (State Plane)",
+    "Y Coordinate (State Plane)",
+    "Open Data Channel Type",
+    "Park Facility Name",
+    "Park Borough",
+    "Vehicle Type",
+    "Taxi Company Borough",
+    "Taxi Pick Up Location",
+    "Bridge Highway Name",
+    "Bridge Highway Direction",
+    "Road Ramp",
+    "Bridge Highway Segment",
+    "Latitude",
+    "Longitude",
+    "Location",
+]
 _NEW_YORK = ZoneInfo("America/New_York")
 
 
@@ -156,7 +190,7 @@ def documents(n: int, seed: int) -> dict[str, bytes]:
     bulk = list(iter_bulk(docs["bulk-csv"]))
     for fmt in ("bulk-json", "bulk-xml"):
         buffer = io.BytesIO()
-        write_dump(bulk, buffer, format=fmt)  # type: ignore[arg-type]
+        write_dump(bulk, buffer, format=fmt)
         docs[fmt] = buffer.getvalue()
     del georeport
     return docs
@@ -168,7 +202,7 @@ def _count(fmt: str, data: bytes) -> int:
 
     if fmt == "nyc":
         return sum(1 for _ in iter_dump(io.BytesIO(data), mapping=NYC_311))
-    return sum(1 for _ in iter_dump(io.BytesIO(data), format=fmt))  # type: ignore[arg-type]
+    return sum(1 for _ in iter_dump(io.BytesIO(data), format=fmt))  # type: ignore[arg-type, misc]
 
 
 def throughput(n: int, repeat: int, warmup: int, seed: int) -> Table:
@@ -277,7 +311,7 @@ def memory(size_mb: float, formats: list[str], seed: int, directory: str | None)
                 records=answer["records"],
                 nbytes=answer["bytes"],
                 peak_rss=answer["peak_rss"],
-                rss_limit=RSS_LIMIT_MB * MB if size_mb >= 1000 else None,  # noqa: PLR2004
+                rss_limit=RSS_LIMIT_MB * MB if size_mb >= 1000 else None,
                 note=f"{count:,} requests, {answer['warnings']} warnings",
             )
             big.unlink()
