@@ -23,6 +23,7 @@ from datetime import datetime
 
 from georeport.server.app import MISSING_HEADER, Application
 from georeport.server.backend import SPECIFICATION, Backend, ExpectedDatetime, LocalBackend, Partial, RefusalError
+from georeport.server.federated import FederatedBackend, federated_app, load_front_door
 from georeport.server.http import RunningServer, make_wsgi_server, serve, start
 from georeport.server.jurisdictions import Jurisdiction, demo_jurisdictions
 from georeport.server.store import NewRequest, Store, StoredCase, StoreError, hash_api_key
@@ -35,6 +36,7 @@ __all__ = [
     "Application",
     "Backend",
     "ExpectedDatetime",
+    "FederatedBackend",
     "Jurisdiction",
     "LocalBackend",
     "NewRequest",
@@ -47,7 +49,9 @@ __all__ = [
     "Update",
     "apply_update",
     "demo_jurisdictions",
+    "federated_app",
     "hash_api_key",
+    "load_front_door",
     "make_wsgi_server",
     "open_store",
     "parse_update",
