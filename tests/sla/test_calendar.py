@@ -218,3 +218,15 @@ class TestRange:
         late = calendar.working_time(date(2090, 1, 3))
         assert early == late == timedelta(hours=8)
         assert calendar.working_time(date(1990, 1, 2)) == early
+
+
+class TestZonesAndSeconds:
+    def test_datetime_utc_is_the_utc_zone(self) -> None:
+        assert BusinessCalendar(zone=UTC, hours={"weekdays": "09:00-17:00"}).zone == ZoneInfo("UTC")
+
+    def test_hours_are_whole_seconds(self) -> None:
+        with pytest.raises(CalendarError, match="whole seconds"):
+            Interval.parse((time(9, 0, 0, 5), time(17)))
+        with pytest.raises(CalendarError, match="whole seconds"):
+            Interval.parse((timedelta(hours=9, microseconds=1), timedelta(hours=17)))
+        assert str(Interval.parse((time(9, 0, 30), time(17)))) == "09:00:30-17:00"

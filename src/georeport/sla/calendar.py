@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -67,11 +67,13 @@ def _offset(text: str, what: str) -> timedelta:
 
 def _as_offset(value: object, what: str) -> timedelta:
     if isinstance(value, timedelta):
+        if value.microseconds:
+            raise CalendarError(f"the {what} is a time of day in whole seconds (got {value!r})")
         return value
     if isinstance(value, time):
-        if value.tzinfo is not None:
-            raise CalendarError(f"the {what} is a local time of day, without a zone (got {value!r})")
-        return timedelta(hours=value.hour, minutes=value.minute, seconds=value.second, microseconds=value.microsecond)
+        if value.tzinfo is not None or value.microsecond:
+            raise CalendarError(f"the {what} is a local time of day in whole seconds, without a zone (got {value!r})")
+        return timedelta(hours=value.hour, minutes=value.minute, seconds=value.second)
     if isinstance(value, str):
         return _offset(value, what)
     raise CalendarError(f"the {what} must be a time of day, 'HH:MM' or a datetime.time (got {value!r})")
@@ -169,15 +171,17 @@ def _week(value: Mapping[str | int, object] | Sequence[object]) -> tuple[tuple[I
     raise CalendarError(f"the hours are a mapping of weekday names to intervals, or 7 lists (got {value!r})")
 
 
-def _zone(value: str | ZoneInfo) -> ZoneInfo:
+def _zone(value: str | ZoneInfo | tzinfo) -> ZoneInfo:
     if isinstance(value, ZoneInfo):
         return value
+    if value is UTC:
+        return ZoneInfo("UTC")
     if isinstance(value, str):
         try:
             return ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise CalendarError(f"unknown time zone {value!r} (an IANA name such as 'America/Chicago')") from error
-    raise CalendarError(f"the zone must be an IANA name or a zoneinfo.ZoneInfo (got {value!r})")
+    raise CalendarError(f"the zone must be an IANA name, a zoneinfo.ZoneInfo or datetime.UTC (got {value!r})")
 
 
 def _date(value: object, what: str) -> date:
