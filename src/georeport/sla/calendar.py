@@ -296,7 +296,7 @@ class BusinessCalendar:
     """When the clock runs: a zone, weekly hours, holidays and half-days.
 
     Args:
-        zone: an IANA name or ``ZoneInfo``; the hours are local times there.
+        zone: an IANA name or ``ZoneInfo`` (``datetime.UTC`` for UTC); the hours are local times there.
         hours: a mapping of weekday names (``"monday"``...; ``"weekdays"`` for Monday
             to Friday, ``"everyday"``) or numbers (0 = Monday) to intervals
             (``"09:00-17:00"``, a list of them, or ``Interval``s), or 7 lists, Monday first.
