@@ -135,6 +135,8 @@ def _routing_and_sla(out: TextIO) -> None:
     out.write(f"3. Service levels: when each report is due, if made on {requested:%a %d %b %Y at %H:%M} (Pacific)\n\n")
     for what, code, jurisdiction in routed:
         policy = book.policy_for(code, jurisdiction=jurisdiction)
+        if policy is None:  # the book declares a default, so every service has a policy
+            continue
         response = "-" if policy.response is None else policy.response.due(requested, policy.calendar)
         resolution = "-" if policy.resolution is None else policy.resolution.due(requested, policy.calendar)
         out.write(
