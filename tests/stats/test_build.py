@@ -396,3 +396,26 @@ class TestPolicyBook:
         assert report.cell((("service", "bache"),), "time_to_close_median_business").value == pytest.approx(32.0)
         assert report.cell((("service", "basura"),), "time_to_close_median_business").value == pytest.approx(96.0)
         assert "SLA policy book" in report.indicator("on_time_closed").calendar
+
+
+class TestResponsesNotRecorded:
+    def test_a_dump_without_responses_does_not_read_0_percent(self, dump_request):
+        requests = [dump_request(n, status="closed", closed=T0 + timedelta(days=1)) for n in range(5)]
+        table = CaseTable.from_requests(requests)
+        assert not table.responses_recorded
+        report = build_report(
+            table,
+            _options(
+                as_of=T0 + timedelta(days=5), indicators=("received", "response_rate", "time_to_first_response_median")
+            ),
+        )
+        assert [indicator.id for indicator in report.indicators] == ["received"]
+        assert any("response_rate, time_to_first_response_median are left out" in note for note in report.notes)
+        counts = {row.check: row.count for row in report.quality}
+        assert counts["no_response_records"] == 5
+
+    def test_one_recorded_response_keeps_them(self, dump_request):
+        requests = [dump_request(1, first_response_datetime=(T0 + timedelta(hours=2)).isoformat()), dump_request(2)]
+        table = CaseTable.from_requests(requests)
+        report = build_report(table, _options(as_of=T0 + timedelta(days=5), indicators=("response_rate",)))
+        assert report.cell((), "response_rate").value == 0.5

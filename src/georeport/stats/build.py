@@ -396,7 +396,7 @@ def _mark_size_and_change(ctx: _Context, name: str, column: _Column) -> None:
     for group in np.flatnonzero((column.n < minimum) & (column.n > 0)).tolist():
         column.flags[group].add(Flag.TOO_FEW)
     grouper = ctx.grouper
-    if kind is not IndicatorKind.PROPORTION or grouper.period is None:
+    if kind not in {IndicatorKind.PROPORTION, IndicatorKind.DURATION} or grouper.period is None:
         return
     codes = np.arange(ctx.size)
     later = grouper.period_of > 0
@@ -662,6 +662,15 @@ def _methods(options: StatsOptions, grouper: Grouper, table: CaseTable) -> tuple
     )
 
 
+_RESPONSE_INDICATORS: Final = frozenset(
+    {
+        "response_rate",
+        "response_on_time",
+        *(f"time_to_first_response_{stat}{suffix}" for stat in ("median", "p90") for suffix in ("", "_business")),
+    }
+)
+
+
 def build_report(table: CaseTable, options: StatsOptions) -> Report:
     """Every indicator of ``options`` for every group of ``table``, as of ``options.as_of``.
 
@@ -669,6 +678,12 @@ def build_report(table: CaseTable, options: StatsOptions) -> Report:
         georeport.ValidationError: a grouping dimension the table does not have, or a business
             target without a calendar.
     """
+    left_out: list[str] = []
+    if not table.responses_recorded:
+        left_out = [name for name in options.indicators if name in _RESPONSE_INDICATORS]
+        options = attrs.evolve(
+            options, indicators=tuple(name for name in options.indicators if name not in _RESPONSE_INDICATORS)
+        )
     as_of = int(to_instant(options.as_of).astype(np.int64))
     current, followed = table.at(np.datetime64(as_of, "ns")).follow_originals()
     grouper = Grouper.of(current, by=options.by, period=options.period, as_of=options.as_of)
@@ -700,6 +715,11 @@ def build_report(table: CaseTable, options: StatsOptions) -> Report:
         + ("included in" if options.include_duplicates else "left out of")
         + " timing and on-time denominators (see the 'duplicate children' line)."
     ]
+    if left_out:
+        notes.append(
+            "The data records no first responses (a dump without first_response_datetime): "
+            f"{', '.join(left_out)} are left out rather than shown as 0%."
+        )
     if followed:
         notes.append(
             f"{followed:,} duplicate children still open in the data follow their original: closed when it closed."

@@ -299,6 +299,9 @@ class CaseTable:
     """When each pause began."""
     pause_end: Instants = attrs.field(factory=lambda: np.zeros(0, dtype="datetime64[ns]"))
     """When it ended; NaT while it lasts."""
+    responses_recorded: bool = True
+    """Whether the source records first responses at all (a Bulk dump usually does not): without them
+    response figures would read 0%, so reports leave them out and say why."""
 
     def __len__(self) -> int:
         """The number of cases."""
@@ -509,7 +512,9 @@ class CaseTable:
                     "service_group": _text(_extension(request, "service_group")),
                 }
             )
-        return cls._build(rows, spans, [], service_groups=service_groups, extra=extra)
+        table = cls._build(rows, spans, [], service_groups=service_groups, extra=extra)
+        recorded = any(row["first_response"] is not None for row in rows)
+        return table if recorded else attrs.evolve(table, responses_recorded=False)
 
     @classmethod
     def _build(
@@ -618,6 +623,7 @@ class CaseTable:
             pause_case=renumber[self.pause_case[pauses]],
             pause_start=self.pause_start[pauses],
             pause_end=self.pause_end[pauses],
+            responses_recorded=self.responses_recorded,
         )
 
     def at(self, as_of: np.datetime64) -> CaseTable:

@@ -113,6 +113,12 @@ def quality_rows(
             else "kept in the backlog and counted as overdue when past due",
         ),
         (
+            "no_response_records",
+            "No first-response records in the source",
+            0 if table.responses_recorded else len(current),
+            "response figures left out (they would read 0%)" if not table.responses_recorded else "none needed",
+        ),
+        (
             "unknown_channel",
             "Unknown intake channel",
             int((channel.codes < 0).sum()),
