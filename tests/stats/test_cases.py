@@ -106,6 +106,11 @@ class TestFromRequests:
         assert table.closed[0] == np.datetime64("2024-01-05T00:00", "ns")
         assert table.dimensions["channel"].codes.tolist() == [-1]
 
+    def test_service_subtype_is_a_dimension(self, dump_request):
+        table = CaseTable.from_requests([dump_request(1, service_subtype="asphalt"), dump_request(2)])
+        assert table.dimensions["service_subtype"].labels == ("asphalt",)
+        assert "service_subtype" not in CaseTable.from_requests([dump_request(3)]).dimensions
+
     def test_open_request_ignores_a_close_time(self, dump_request):
         table = CaseTable.from_requests([dump_request(1, status="open", closed=T0 + timedelta(days=1))])
         assert table.reason.tolist() == [OPEN]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
@@ -13,6 +13,7 @@ from georeport.stats.proportions import Z95, intervals_overlap
 
 
 class TestWilson:
+    @settings(max_examples=60)
     @given(st.integers(1, 500).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))))
     def test_equals_scipy_wilson(self, counts):
         k, n = counts
@@ -23,6 +24,7 @@ class TestWilson:
         assert high == pytest.approx(expected.high, abs=1e-9)
         assert low <= value <= high
 
+    @settings(max_examples=60)
     @given(st.lists(st.integers(1, 300).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))), max_size=20))
     def test_wilson_many_agrees_with_wilson(self, pairs):
         successes = [k for k, _ in pairs]

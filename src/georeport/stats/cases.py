@@ -448,7 +448,8 @@ class CaseTable:
         channel from ``source`` (``channel_of``), service group from
         ``service_subtype``'s parent ``service_group`` when given, else
         ``service_groups``; first response from ``first_response_datetime``
-        when a dump carries one; ``duplicate_of`` and ``referred_to`` when present.
+        when a dump carries one; ``duplicate_of`` and ``referred_to`` when present; a
+        ``service_subtype`` dimension when some request has a Bulk ``service_subtype``.
 
         Args:
             requests: the requests.
@@ -510,6 +511,7 @@ class CaseTable:
                     "channel": channel.value if channel is not None else None,
                     "referred_to": _text(_extension(request, "referred_to", "transferred_to")),
                     "service_group": _text(_extension(request, "service_group")),
+                    "service_subtype": _text(_extension(request, "service_subtype")),
                 }
             )
         table = cls._build(rows, spans, [], service_groups=service_groups, extra=extra)
@@ -552,6 +554,8 @@ class CaseTable:
             "area": Categories.missing(len(rows)),
             "referred_to": Categories.of(row["referred_to"] for row in rows),
         }
+        if any(row.get("service_subtype") for row in rows):
+            columns["service_subtype"] = Categories.of(row.get("service_subtype") for row in rows)
         for name, function in (extra or {}).items():
             if isinstance(function, Areas):
                 # One spatial query for every request instead of one per request.
