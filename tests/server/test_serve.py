@@ -6,6 +6,8 @@ import threading
 import urllib.parse
 from pathlib import Path
 
+import pytest
+
 import georeport
 from georeport.cli import main
 from georeport.server import Store, hash_api_key
@@ -53,9 +55,17 @@ def test_serve_creates_seeds_and_answers(tmp_path: Path) -> None:
         assert store.count() == 2
 
 
-def test_serve_refuses_what_it_cannot_do(tmp_path: Path, capsys: object) -> None:
+def test_serve_refuses_what_it_cannot_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", "--db", str(tmp_path / "x.sqlite3"), "--jurisdiction", "atlantis"]) == 1
+    assert "atlantis" in capsys.readouterr().err
     assert main(["serve", "--db", str(tmp_path / "y.sqlite3"), "--api-key", "short"]) == 2
+    assert "at least 8 characters" in capsys.readouterr().err
+    assert main(["serve", "--db", str(tmp_path / "z.sqlite3"), "--federate", str(tmp_path / "missing.toml")]) == 1
+    assert "missing.toml" in capsys.readouterr().err
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"upstreams": [{"id": "Town!", "base_url": "ftp://x"}]}')
+    assert main(["serve", "--db", str(tmp_path / "z.sqlite3"), "--federate", str(bad)]) == 1
+    assert "upstreams[0]" in capsys.readouterr().err
 
 
 def test_no_acknowledged_request_is_lost_when_the_server_is_killed(tmp_path: Path) -> None:
