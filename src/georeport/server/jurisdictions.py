@@ -168,7 +168,7 @@ def demo_jurisdictions(names: Sequence[str] | None = None) -> list[Jurisdiction]
     Each jurisdiction of ``georeport/samples/jurisdictions.geojson`` (the
     synthetic Elk Falls scenario of ``georeport.routing.demo_router``) keeps
     its id, name and boundary, and offers the sample services it lists; a
-    code the samples do not define becomes a plain service of that name, and
+    code the samples do not define becomes a plain service named after both, and
     the fallback (which lists none) offers them all. Times are Pacific; the
     service levels are ``DEMO_SLA``.
 
@@ -190,7 +190,7 @@ def demo_jurisdictions(names: Sequence[str] | None = None) -> list[Jurisdiction]
     for place in from_geojson(geojson):
         offered = [service for service in services if not place.services or service.service_code in place.services]
         known = {service.service_code for service in offered}
-        offered += [Service(code, code.title(), metadata=False) for code in sorted(place.services - known)]
+        offered += [Service(code, f"{place.name}: {code}", metadata=False) for code in sorted(place.services - known)]
         codes = {service.service_code for service in offered}
         catalog = Catalog(
             offered,
