@@ -13,8 +13,10 @@ The rules this file holds (each stated in the indicator's written definition,
 - Duplicate children are out of timing and on-time denominators unless
   ``include_duplicates``; the ``duplicate_children`` line counts them.
 - Groups smaller than ``min_group_size`` are flagged ``too-few-to-compare``; a
-  proportion is flagged ``changed`` only when its interval does not overlap the
-  previous period's.
+  proportion or a time is flagged ``changed`` only when its interval does not
+  overlap the previous period's.
+- Backlog cells hold the backlog at each period's end; the other snapshot
+  figures (open past due, open ages) live in the last period's cells only.
 """
 
 from __future__ import annotations
@@ -362,7 +364,10 @@ def _snapshot_columns(ctx: _Context) -> dict[str, _Column]:
     counted = open_cases & (~timing.duplicate | ctx.options.include_duplicates)
     out: dict[str, _Column] = {}
     backlog = _count(grouper.base, open_cases, nbase)
-    out["backlog"] = _count_column(_base_to_codes(grouper, backlog))
+    if grouper.period is None:
+        out["backlog"] = _count_column(backlog)
+    else:
+        out["backlog"] = _count_column(_backlog_at_period_ends(ctx))
     with_target = counted & (timing.due != NAT)
     past_due = _count(grouper.base, with_target & (timing.due < timing.as_of), nbase)
     column = _proportion(
@@ -383,9 +388,31 @@ def _snapshot_columns(ctx: _Context) -> dict[str, _Column]:
         spread.denominator = _base_to_codes(grouper, base_column.denominator)
         spread.n = np.nan_to_num(spread.denominator).astype(np.int64)
         out[name] = spread
-    for column in out.values():
-        column.present = _last_period(grouper)
+    for name, column in out.items():
+        if name != "backlog":
+            column.present = _last_period(grouper)
     return out
+
+
+def _backlog_at_period_ends(ctx: _Context) -> NDArray[np.float64]:
+    """Per group code: requests open at the end of its period (the as-of time for the current one).
+
+    Open intervals begun by then minus those ended by then (an interval ends after it begins).
+    """
+    grouper, table = ctx.grouper, ctx.table
+    nbase, nperiods = len(grouper.base_groups), len(grouper.period_labels)
+    edges = np.array([to_instant(start) for start in (*grouper.period_starts, grouper.period_ends[-1])])
+    edges_ns = edges.astype("datetime64[ns]").view(np.int64)
+    rows = table.span_case
+
+    def per_period(instants: NDArray[np.int64]) -> NDArray[np.int64]:
+        index = np.searchsorted(edges_ns, instants, side="right") - 1
+        ok = (instants != NAT) & (index >= 0) & (index < nperiods)
+        counts = np.bincount(grouper.base[rows[ok]] * nperiods + index[ok], minlength=nbase * nperiods)
+        return counts.reshape(nbase, nperiods).cumsum(axis=1)
+
+    open_at = per_period(ints(table.span_start)) - per_period(ints(table.span_end))
+    return open_at.ravel().astype(np.float64)
 
 
 def _mark_size_and_change(ctx: _Context, name: str, column: _Column) -> None:

@@ -222,14 +222,15 @@ INDICATORS: Final[Mapping[str, Indicator]] = {
         ),
         Indicator(
             id="backlog",
-            title="Open at the as-of time (backlog)",
+            title="Open at the period's end (backlog)",
             kind=_K.COUNT,
             unit="requests",
-            numerator="requests open at the as-of time, reproduced from history",
+            numerator="requests open at the end of the period (at the as-of time for the current period, or "
+            "without periods), whenever received, reproduced from history",
             clock="open intervals from the lifecycle (a reopened request is open again)",
-            as_of="the state at the as-of time ({as_of})",
+            as_of="the state at the period's end, or at the as-of time ({as_of})",
             exclusions="duplicate children follow their original's state",
-            formula="count(open at as-of)",
+            formula="count(open at the period's end)",
         ),
         Indicator(
             id="open_past_due",
