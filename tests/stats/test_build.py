@@ -423,3 +423,12 @@ class TestResponsesNotRecorded:
         table = CaseTable.from_requests(requests)
         report = build_report(table, _options(as_of=T0 + timedelta(days=5), indicators=("response_rate",)))
         assert report.cell((), "response_rate").value == 0.5
+
+
+def test_an_empty_table_with_periods() -> None:
+    table = CaseTable.from_arrays(requested=to_instants([]))
+    report = build_report(
+        table, StatsOptions(as_of=T0, period=Period.parse("month"), indicators=("received", "backlog", "open_past_due"))
+    )
+    assert [(cell.indicator, cell.value) for cell in report.cells] == [("received", 0.0), ("backlog", 0.0)]
+    assert [point.backlog for point in report.backlog] == [0]

@@ -28,10 +28,10 @@ def backlog_series(table: CaseTable, grouper: Grouper, options: StatsOptions) ->
     ``closed`` counts close events (a request closed, reopened and closed again counts twice).
     """
     period = grouper.period or Period(kind=PeriodKind.MONTH, timezone=options.as_of.tzinfo or UTC)
-    if len(table) == 0:
-        return []
-    earliest = int(table.requested.min().astype(np.int64))
-    starts, labels = period.boundaries(datetime.fromtimestamp(earliest / 1e9, tz=UTC), options.as_of)
+    first = options.as_of
+    if len(table):
+        first = datetime.fromtimestamp(int(table.requested.min().astype(np.int64)) / 1e9, tz=UTC)
+    starts, labels = period.boundaries(first, options.as_of)
     edges = np.array([to_instant(start) for start in starts], dtype="datetime64[ns]").view(np.int64)
     nbase, nperiods = len(grouper.base_groups), len(labels)
     base = grouper.base

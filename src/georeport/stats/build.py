@@ -40,7 +40,17 @@ from georeport.stats.indicators import INDICATORS, define
 from georeport.stats.options import StatsOptions
 from georeport.stats.proportions import intervals_overlap, wilson_many
 from georeport.stats.quality import quality_rows
-from georeport.stats.report import Cell, EquityRow, Flag, Group, Indicator, IndicatorKind, Report, SurvivalCurve
+from georeport.stats.report import (
+    BacklogPoint,
+    Cell,
+    EquityRow,
+    Flag,
+    Group,
+    Indicator,
+    IndicatorKind,
+    Report,
+    SurvivalCurve,
+)
 from georeport.stats.survival import kaplan_meier
 
 __all__ = ["build_report"]
@@ -161,6 +171,7 @@ class _Context:
     grouper: Grouper
     options: StatsOptions
     cohort: NDArray[np.int64]
+    series: list[BacklogPoint]
 
     @property
     def size(self) -> int:
@@ -397,22 +408,10 @@ def _snapshot_columns(ctx: _Context) -> dict[str, _Column]:
 def _backlog_at_period_ends(ctx: _Context) -> NDArray[np.float64]:
     """Per group code: requests open at the end of its period (the as-of time for the current one).
 
-    Open intervals begun by then minus those ended by then (an interval ends after it begins).
+    These are the backlog series' values (``backlog.backlog_series``), whose points run group by
+    group and period by period, in group-code order.
     """
-    grouper, table = ctx.grouper, ctx.table
-    nbase, nperiods = len(grouper.base_groups), len(grouper.period_labels)
-    edges = np.array([to_instant(start) for start in (*grouper.period_starts, grouper.period_ends[-1])])
-    edges_ns = edges.astype("datetime64[ns]").view(np.int64)
-    rows = table.span_case
-
-    def per_period(instants: NDArray[np.int64]) -> NDArray[np.int64]:
-        index = np.searchsorted(edges_ns, instants, side="right") - 1
-        ok = (instants != NAT) & (index >= 0) & (index < nperiods)
-        counts = np.bincount(grouper.base[rows[ok]] * nperiods + index[ok], minlength=nbase * nperiods)
-        return counts.reshape(nbase, nperiods).cumsum(axis=1)
-
-    open_at = per_period(ints(table.span_start)) - per_period(ints(table.span_end))
-    return open_at.ravel().astype(np.float64)
+    return np.array([point.backlog for point in ctx.series], dtype=np.float64)
 
 
 def _mark_size_and_change(ctx: _Context, name: str, column: _Column) -> None:
@@ -715,7 +714,8 @@ def build_report(table: CaseTable, options: StatsOptions) -> Report:
     current, followed = table.at(np.datetime64(as_of, "ns")).follow_originals()
     grouper = Grouper.of(current, by=options.by, period=options.period, as_of=options.as_of)
     timing = Timing.of(current, options, as_of)
-    ctx = _Context(current, timing, grouper, options, grouper.cohort())
+    series = backlog_module.backlog_series(current, grouper, options)
+    ctx = _Context(current, timing, grouper, options, grouper.cohort(), series)
     columns = _compute(ctx)
     order = [name for name in options.indicators if name in columns or name == "referrals"]
     cells = _cells(ctx, columns, order)
@@ -773,7 +773,7 @@ def build_report(table: CaseTable, options: StatsOptions) -> Report:
         methods=_methods(options, grouper, current),
         quality=tuple(quality_rows(table, current, timing, options, followed=followed)),
         survival=tuple(_curves(ctx)) if options.curves else (),
-        backlog=tuple(backlog_module.backlog_series(current, grouper, options)),
+        backlog=tuple(series),
         ages=tuple(backlog_module.age_buckets(current, timing, grouper, options)),
         equity=equity_rows,
         notes=tuple(notes),
