@@ -129,6 +129,10 @@ class TestCommand:
         document = json.loads(result.stdout)
         assert {row["indicator"] for row in document["rows"]} == {"on_time_closed", "time_to_close_median_business"}
         assert "bache: 10 business days" in document["indicators"][0]["calendar"]
+        panama = _run(dump, "--preset", "panama", "--policies", book, "--as-of", AS_OF, "--format", "json")
+        assert panama.returncode == 0, panama.stderr
+        within = next(row for row in json.loads(panama.stdout)["indicators"] if row["id"] == "within_target")
+        assert "bache: 10 business days" in within["calendar"]
 
     def test_lifecycle_cases(self, case, tmp_path):
         path = tmp_path / "cases.jsonl"
