@@ -39,7 +39,7 @@ def add_parser(commands: Subcommands) -> None:
         "stats",
         help="transparency statistics (rates, Kaplan-Meier times, on-time measures, backlog) from dumps or cases",
         description="Compute the transparency statistics a department publishes, every figure with its "
-        "numerator, denominator, 95%% interval and flags.",
+        "numerator, denominator, 95% interval and flags.",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
