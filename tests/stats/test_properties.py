@@ -83,3 +83,16 @@ class TestReportProperties:
                 assert cell.low - 1e-9 <= cell.value <= cell.high + 1e-9
             if cell.numerator is not None and cell.denominator is not None and cell.indicator != "time_to_close_median":
                 assert cell.numerator <= cell.denominator
+
+    @settings(max_examples=25)
+    @given(cases)
+    def test_the_backlog_is_the_same_whichever_way_intervals_are_counted(self, rows):
+        import attrs
+
+        table = _table(rows)
+        # Listing the open intervals in another order takes the general path (not the one-interval fast path).
+        order = np.arange(len(table))[::-1]
+        general = attrs.evolve(
+            table, span_case=table.span_case[order], span_start=table.span_start[order], span_end=table.span_end[order]
+        )
+        assert build_report(table, OPTIONS).backlog == build_report(general, OPTIONS).backlog

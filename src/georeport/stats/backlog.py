@@ -43,11 +43,21 @@ def backlog_series(table: CaseTable, grouper: Grouper, options: StatsOptions) ->
         ok = (instants != NAT) & (index >= 0) & (index < nperiods)
         return np.bincount(base[rows[ok]] * nperiods + index[ok], minlength=nbase * nperiods)
 
-    opened = per_period(ints(table.requested), np.arange(len(table)))
-    closed = per_period(span_end, span_rows)
+    simple = span_rows.size == len(table) and bool(np.all(span_rows == np.arange(len(table))))
+    if grouper.period is not None and simple:
+        # One open interval per case, from receipt to close: the grouper already placed both ends
+        # (its codes are base * periods + period, the same cells as here).
+        size = nbase * nperiods
+        opened = np.bincount(grouper.received[grouper.received >= 0], minlength=size)
+        closed = np.bincount(grouper.closed[grouper.closed >= 0], minlength=size)
+        begun_counts = opened
+    else:
+        opened = per_period(ints(table.requested), np.arange(len(table)))
+        closed = per_period(span_end, span_rows)
+        begun_counts = per_period(span_start, span_rows)
     points: list[BacklogPoint] = []
     # Open at a period's end = intervals begun by then - intervals ended by then (an interval ends after it begins).
-    begun = per_period(span_start, span_rows).reshape(nbase, nperiods).cumsum(axis=1)
+    begun = begun_counts.reshape(nbase, nperiods).cumsum(axis=1)
     open_at = begun - closed.reshape(nbase, nperiods).cumsum(axis=1)
     for group in range(nbase):
         for index, label in enumerate(labels):
