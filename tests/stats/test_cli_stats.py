@@ -151,6 +151,8 @@ class TestCommand:
             (("--period", "fortnight"), "period"),
             (("--as-of", "tomorrow"), "--as-of"),
             (("--as-of", "2024-01-01T00:00:00"), "zone"),
+            (("--age-buckets", "7,a"), "--age-buckets"),
+            (("--age-buckets", "30,7"), "age_buckets"),
         ],
     )
     def test_bad_options_are_clear_errors(self, dump, args, message):

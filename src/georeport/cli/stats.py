@@ -68,6 +68,15 @@ def add_parser(commands: Subcommands) -> None:
     )
     parser.add_argument("--min-group-size", type=int, default=20, help="smaller groups are 'too few to compare'")
     parser.add_argument("--reopen-days", type=float, default=30, help="reopen window in days (default 30)")
+    parser.add_argument(
+        "--age-buckets", default="7,30,90", help="upper bounds in days of the open-age buckets (default 7,30,90)"
+    )
+    parser.add_argument(
+        "--quick-close-minutes",
+        type=float,
+        default=5,
+        help="closes this soon after creation are listed in the data-quality table (default 5)",
+    )
     parser.add_argument("--indicators", default=None, help="indicator ids, comma-separated (default: all)")
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
     parser.add_argument("--out", default=None, help="write the output here instead of standard output")
@@ -148,6 +157,15 @@ def _as_of(text: str | None) -> datetime:
     return value
 
 
+def _buckets(text: str) -> tuple[float, ...]:
+    from georeport.errors import ValidationError  # noqa: PLC0415
+
+    try:
+        return tuple(float(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise ValidationError("--age-buckets", text, "comma-separated numbers of days such as 7,30,90") from None
+
+
 def _report(arguments: argparse.Namespace, table: CaseTable, areas: Areas | None) -> Report:
     from zoneinfo import ZoneInfo  # noqa: PLC0415
 
@@ -202,6 +220,8 @@ def _report(arguments: argparse.Namespace, table: CaseTable, areas: Areas | None
         policies=policies,
         min_group_size=arguments.min_group_size,
         reopen_days=arguments.reopen_days,
+        age_buckets=_buckets(arguments.age_buckets),
+        quick_close_minutes=arguments.quick_close_minutes,
         language=arguments.lang or "en",
         title=arguments.title or "Service request statistics",
         equity="resolution_rate" if "area" in by or areas is not None else None,
