@@ -372,6 +372,16 @@ _ROW_INDEXES: Final = ("span_case", "pause_case")
 """Case-table columns that hold row numbers (shifted when tables are joined)."""
 
 
+def _joined_flag(name: str, values: list[Any]) -> Any:
+    """A whole-table value of joined tables: True if any is (``responses_recorded``), else the common value."""
+    if all(isinstance(value, bool) for value in values):
+        return any(values)
+    if all(value == values[0] for value in values):
+        return values[0]
+    msg = f"the case tables differ in {name!r}: {values[:3]}"
+    raise ValueError(msg)
+
+
 def concat_case_tables(tables: Sequence[CaseTable]) -> CaseTable:
     """One ``CaseTable`` of the rows of ``tables``, in order (as if built from all their requests at once).
 
@@ -394,6 +404,9 @@ def concat_case_tables(tables: Sequence[CaseTable]) -> CaseTable:
         if name == "dimensions":
             continue
         parts = [getattr(table, name) for table in tables]
+        if not isinstance(parts[0], np.ndarray):  # a flag about the whole table
+            columns[name] = _joined_flag(name, parts)
+            continue
         if name in _ROW_INDEXES:
             parts = [part + offset for part, offset in zip(parts, offsets, strict=True)]
         columns[name] = np.concatenate(parts)

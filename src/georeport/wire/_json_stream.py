@@ -17,7 +17,7 @@ from typing import IO, Any, Final
 
 from georeport.errors import ParseError, UnsafeDocumentError
 from georeport.models import ServiceRequest
-from georeport.wire._records import RecordBuilder, count_keys
+from georeport.wire._records import REQUEST_FIELDS, RecordBuilder, count_keys
 from georeport.wire.json import _finite_float, _pairs_hook, _reject_constant, _repair_numbers
 
 __all__ = ["iter_json_requests"]
@@ -32,6 +32,7 @@ _SPACED_QUOTE = re.compile(r'"[ \t\r\n]')
 _KEY_COLON = re.compile(r'"[ \t\r\n]*:')
 _WRAPPER = re.compile(r'\{[ \t\r\n]*"([^"\\]+)"[ \t\r\n]*:[ \t\r\n]*\[')
 _WRAPPER_LOOKAHEAD = 4096
+_REQUEST_KEYS = frozenset(REQUEST_FIELDS)
 _WRAPPER_KEYS = frozenset(("service_requests", "requests", "request", "records", "data", "results", "items"))
 
 
@@ -159,8 +160,8 @@ def iter_json_requests(stream: IO[bytes], builder: RecordBuilder) -> Iterator[Se
 def _unwrapped(record: dict[str, Any], builder: RecordBuilder) -> list[Any] | None:
     """The records of a wrapper object whose list is not its first key, or None."""
     lists = [key for key, value in record.items() if isinstance(value, list) and key in _WRAPPER_KEYS]
-    if len(lists) != 1:
-        return None
+    if len(lists) != 1 or not _REQUEST_KEYS.isdisjoint(record):
+        return None  # a record (of JSON Lines) with a list among its extensions is no wrapper
     builder.repairs.repair(
         "vendor-wrapper",
         "document",
