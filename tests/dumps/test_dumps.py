@@ -299,3 +299,16 @@ def test_a_truncated_second_page_is_a_parse_error_after_the_first_pages_records(
     with pytest.raises(georeport.ParseError):
         got.extend(reader)
     assert len(got) >= 3
+
+
+def test_a_json_lines_record_with_a_list_extension_named_like_a_wrapper_is_a_record() -> None:
+    lines = b'{"service_request_id": "1", "data": [1, 2]}\n{"service_request_id": "2", "request": [null]}\n'
+    records = list(iter_dump(lines, format="jsonl"))
+    assert [(r.service_request_id, r.extensions) for r in records] == [
+        ("1", {"data": [1, 2]}),
+        ("2", {"request": [None]}),
+    ]
+    # A real wrapper (no request fields of its own) is still unwrapped.
+    with pytest.warns(DialectWarning, match="vendor-wrapper"):
+        wrapped = list(iter_dump(b'{"page": 2, "data": [{"service_request_id": "3"}]}', format="json"))
+    assert [r.service_request_id for r in wrapped] == ["3"]
