@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import warnings
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import geopandas
 import pandas as pd
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 from georeport import DialectWarning, ParseError, ServiceRequest, Status
 from georeport.frames import COLUMNS, record_batches, schema, to_arrow, to_pandas
 from georeport.models import JSONValue
+from georeport.wire import iter_dump
 from georeport.wire.bulk import iter_bulk
 from georeport.wire.columns import SAN_FRANCISCO_311, iter_csv
 from georeport.wire.geojson import from_geojson, to_feature, to_features, to_geojson
@@ -135,3 +137,10 @@ def test_record_batches_concatenate_to_to_arrow(requests: list[ServiceRequest], 
         assert row["service_request_id"] == request.service_request_id
         if request.requested_datetime is not None:
             assert row["requested_datetime"].astimezone(fixed) == request.requested_datetime.astimezone(fixed)
+
+
+def test_a_geojson_file_reads_back_through_iter_dump(tmp_path: Path) -> None:
+    records = bulk_sample()
+    path = tmp_path / "louisville.geojson"
+    path.write_bytes(to_geojson(records))
+    assert list(iter_dump(path)) == records
