@@ -197,20 +197,42 @@ def _interval(cell: Cell, indicator: Indicator) -> str:
     return f"{low}-{high}"
 
 
+_WORDS: Final = {
+    "group": "group",
+    "indicator": "indicator",
+    "value": "value",
+    "interval": "95% CI",
+    "n": "n",
+    "flags": "flags",
+    "as_of": "as of",
+    "quality": "Data quality",
+    Flag.TOO_FEW.value: "too few to compare",
+}
+
+
 def to_text(report: Report) -> str:
     """The report as a plain text table: group, indicator, value, 95% interval, numerator/denominator, n, flags.
 
     A cell too small to compare says so in its flags column, beside its value.
     """
     indicators = {indicator.id: indicator for indicator in report.indicators}
-    header = ("group", "indicator", "value", "95% CI", "num/den", "n", "flags")
+    words = {**_WORDS, **report.labels}
+    header = (
+        words["group"],
+        words["indicator"],
+        words["value"],
+        words["interval"],
+        "num/den",
+        words["n"],
+        words["flags"],
+    )
     rows = [header]
     for cell in report.cells:
         indicator = indicators[cell.indicator]
         fraction = ""
         if cell.numerator is not None and cell.denominator is not None:
             fraction = f"{cell.numerator:,.0f}/{cell.denominator:,.0f}"
-        flags = ", ".join("too few to compare" if flag is Flag.TOO_FEW else flag.value for flag in cell.flags)
+        flags = ", ".join(words.get(flag.value, flag.value) for flag in cell.flags)
         rows.append(
             (
                 group_label(cell.group),
@@ -223,7 +245,7 @@ def to_text(report: Report) -> str:
             )
         )
     widths = [max(len(row[index]) for row in rows) for index in range(len(header))]
-    lines = [f"{report.title} (as of {report.as_of.isoformat()})", ""]
+    lines = [f"{report.title} ({words['as_of']} {report.as_of.isoformat()})", ""]
     for number, row in enumerate(rows):
         lines.append("  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)).rstrip())
         if number == 0:
@@ -231,6 +253,6 @@ def to_text(report: Report) -> str:
     if report.notes:
         lines += ["", *report.notes]
     if report.quality:
-        lines += ["", "Data quality:"]
+        lines += ["", f"{words['quality']}:"]
         lines += [f"  {row.title}: {row.count:,} ({row.treatment})" for row in report.quality]
     return "\n".join(lines) + "\n"
