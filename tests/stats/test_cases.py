@@ -111,6 +111,11 @@ class TestFromRequests:
         assert table.dimensions["service_subtype"].labels == ("asphalt",)
         assert "service_subtype" not in CaseTable.from_requests([dump_request(3)]).dimensions
 
+    def test_jurisdiction_is_a_dimension(self, dump_request, case):
+        table = CaseTable.from_requests([dump_request(1, jurisdiction_id="city.gov"), dump_request(2)])
+        assert table.dimensions["jurisdiction"].codes.tolist() == [0, -1]
+        assert "jurisdiction" not in CaseTable.from_cases([case(1)]).dimensions
+
     def test_open_request_ignores_a_close_time(self, dump_request):
         table = CaseTable.from_requests([dump_request(1, status="open", closed=T0 + timedelta(days=1))])
         assert table.reason.tolist() == [OPEN]
