@@ -432,3 +432,16 @@ def test_an_empty_table_with_periods() -> None:
     )
     assert [(cell.indicator, cell.value) for cell in report.cells] == [("received", 0.0), ("backlog", 0.0)]
     assert [point.backlog for point in report.backlog] == [0]
+
+
+def test_a_close_before_its_request_never_makes_the_backlog_negative(dump_request) -> None:
+    requests = [dump_request(1, received=datetime(2024, 2, 10, tzinfo=UTC), status="closed", closed=T0)]
+    requests += [dump_request(2, received=datetime(2024, 1, 5, tzinfo=UTC))]
+    report = build_report(
+        CaseTable.from_requests(requests),
+        _options(as_of=datetime(2024, 3, 1, tzinfo=UTC), period=Period.parse("month"), indicators=("backlog",)),
+    )
+    assert [(point.period, point.opened, point.closed, point.backlog) for point in report.backlog] == [
+        ("2024-01", 1, 0, 1),
+        ("2024-02", 1, 1, 1),
+    ]

@@ -37,13 +37,17 @@ def backlog_series(table: CaseTable, grouper: Grouper, options: StatsOptions) ->
     base = grouper.base
     span_rows = table.span_case
     span_start, span_end = ints(table.span_start), ints(table.span_end)
+    # A close recorded before its request (bad data, listed in the data-quality table) ends the
+    # interval where it began: it never makes the backlog negative.
+    backwards = (span_end != NAT) & (span_end < span_start)
+    span_end = np.where(backwards, span_start, span_end)
 
     def per_period(instants: np.ndarray, rows: np.ndarray) -> np.ndarray:
         index = np.searchsorted(edges, instants, side="right") - 1
         ok = (instants != NAT) & (index >= 0) & (index < nperiods)
         return np.bincount(base[rows[ok]] * nperiods + index[ok], minlength=nbase * nperiods)
 
-    simple = span_rows.size == len(table) and bool(np.all(span_rows == np.arange(len(table))))
+    simple = span_rows.size == len(table) and bool(np.all(span_rows == np.arange(len(table)))) and not backwards.any()
     if grouper.period is not None and simple:
         # One open interval per case, from receipt to close: the grouper already placed both ends
         # (its codes are base * periods + period, the same cells as here).
