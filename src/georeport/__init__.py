@@ -1,7 +1,11 @@
 """georeport: typed Open311 GeoReport v2 documents, read and written exactly.
 
 The facade: models, errors, the ``load``/``dump``/``iter_requests`` entry
-points, the service catalog, HTTP parameters, and the case lifecycle. See ``docs/`` for the guides.
+points, dumps (``iter_dump``/``write_dump``/``deduplicate``), the service
+catalog and the case lifecycle. The heavier domain packages are imported by
+name, so ``import georeport`` stays light: ``georeport.routing``,
+``georeport.sla``, ``georeport.stats``, ``georeport.client``,
+``georeport.federation`` and ``georeport.server``. See ``docs/`` for the guides.
 """
 
 from georeport._version import __version__
@@ -45,7 +49,7 @@ from georeport.models import (
     TokenList,
     TokenReceipt,
 )
-from georeport.wire import RequestReader, dump, iter_requests, load
+from georeport.wire import RequestReader, deduplicate, dump, iter_dump, iter_requests, load, write_dump
 from georeport.wire.params import InvalidParametersError, ParameterError
 
 __all__ = [
@@ -94,8 +98,11 @@ __all__ = [
     "Workflow",
     "WorkflowError",
     "__version__",
+    "deduplicate",
     "default_workflow",
     "dump",
+    "iter_dump",
     "iter_requests",
     "load",
+    "write_dump",
 ]
