@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -58,7 +58,9 @@ def add_parser(commands: Subcommands) -> None:
         help="day, week, month, quarter, fiscal_year[-M], rolling7/30/90 (default: none)",
     )
     parser.add_argument("--basis", choices=("received", "closed"), default="received", help="which date places a case")
-    parser.add_argument("--timezone", default=None, help="IANA zone of day boundaries (default UTC)")
+    parser.add_argument(
+        "--timezone", default=None, help="IANA zone of day boundaries and of times sent without a zone (default UTC)"
+    )
     parser.add_argument("--as-of", default=None, help="W3C datetime the figures are computed at (default: now)")
     parser.add_argument("--target-days", type=float, default=None, help="resolution target in calendar days")
     parser.add_argument("--response-days", type=float, default=None, help="response target in calendar days")
@@ -109,7 +111,7 @@ def _cases(path: str) -> Iterator[Case]:
         yield structure(item, Case)
 
 
-def _requests(path: str) -> Iterator[ServiceRequest]:
+def _requests(path: str, zone: tzinfo | None) -> Iterator[ServiceRequest]:
     import warnings  # noqa: PLC0415
 
     from georeport.errors import DialectWarning  # noqa: PLC0415
@@ -117,7 +119,7 @@ def _requests(path: str) -> Iterator[ServiceRequest]:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DialectWarning)
-        reader = iter_dump(Path(path))
+        reader = iter_dump(Path(path), default_timezone=zone)
         try:
             yield from reader
         finally:
@@ -135,12 +137,16 @@ def _areas(arguments: argparse.Namespace) -> Areas | None:
 
 
 def _table(arguments: argparse.Namespace, areas: Areas | None) -> CaseTable:
+    from zoneinfo import ZoneInfo  # noqa: PLC0415
+
     from georeport.stats import CaseTable  # noqa: PLC0415
 
     extra = {} if areas is None else {"area": areas}
     if arguments.cases:
         return CaseTable.from_cases((case for path in arguments.files for case in _cases(path)), extra=extra)
-    return CaseTable.from_requests((request for path in arguments.files for request in _requests(path)), extra=extra)
+    zone = ZoneInfo(arguments.timezone) if arguments.timezone else None
+    requests = (request for path in arguments.files for request in _requests(path, zone))
+    return CaseTable.from_requests(requests, extra=extra, timezone=zone or UTC)
 
 
 def _as_of(text: str | None) -> datetime:
