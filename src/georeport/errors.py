@@ -4,22 +4,58 @@ Who is at fault is part of the name: a ``ParseError`` means the bytes we were
 given are bad; a ``ValidationError`` means a value breaks the standard; a bug in
 georeport surfaces as anything else.
 
-::
+The errors of a domain live in its package, beside the code that raises
+them (this module imports nothing of ours, so it only draws them); each
+subclasses ``GeoReportError``. In brackets, the module an error lives in,
+below ``georeport`` (no bracket: this module)::
 
     GeoReportError
     ├── ParseError (ValueError)           .format .path .line .column  bad bytes
     │   ├── UnsafeDocumentError            DTDs, entities, size limits
-    │   └── InvalidDocumentError           every problem strict mode found,
-    │                                      also an ExceptionGroup of ParseError
+    │   ├── InvalidDocumentError           every problem strict mode found,
+    │   │                                  also an ExceptionGroup of ParseError
+    │   └── UnexpectedResponseError        [client.errors] also a RemoteError: a body
+    │                                      that is not the document asked for
     ├── ValidationError (ValueError)      .field .value .expected      bad value
-    │   ├── ParameterError                .status_hint .description    an HTTP parameter (georeport.wire.params;
-    │   │                                 InvalidParametersError groups them)
-    │   └── AttributeValueError           .attribute_code               a submission's answer (georeport.catalog)
+    │   ├── ParameterError                .status_hint .description    an HTTP parameter [wire.params]
+    │   │   ├── InvalidParametersError     [wire.params] groups them
+    │   │   └── AttributeValueError       .attribute_code               a submission's answer [catalog]
+    │   ├── InvalidPointError             .index .count                 [routing.errors] a point NaN, out of
+    │   │                                                               range or lat/long swapped
+    │   ├── UnknownServiceError           .index .known                 [routing.errors] a code no jurisdiction has
+    │   └── BoundaryError                 .jurisdiction .reason         [routing.errors] a boundary not polygonal,
+    │                                                                   invalid or not in lon/lat degrees
     ├── UnknownDocumentError (ValueError) the kind of document cannot be told
     ├── WorkflowError (ValueError)        .reason .state .path .line   a workflow declaration is wrong
     │                                     .problems
-    └── TransitionError                   .event .state .to_state      an event cannot happen now
-                                          .allowed
+    ├── TransitionError                   .event .state .to_state      an event cannot happen now
+    │                                     .allowed
+    ├── MissingDefinitionError (LookupError) .service_code             [catalog] metadata true, no definition
+    ├── RoutingConfigurationError (ValueError)                         [routing.errors] jurisdictions and rules
+    │   └── OverlapError                  .pairs                       that make no routing; same-level overlaps
+    ├── RoutingError (LookupError)        .point .service_code         [routing.errors] a report not routed
+    │   └── NoJurisdictionError                                        no jurisdiction and no fallback
+    ├── CalendarError (ValueError)        .reason .path .problems      [sla.errors] a calendar, target or policy
+    ├── PausedClockError (ValueError)                                  [sla.errors] due time unknown: pass as_of=
+    ├── RemoteError                       .status .errors .request     [client.errors] the server answered a
+    │   │                                 .response                    failure
+    │   ├── ClientRequestError                                         a 4xx
+    │   │   ├── NotFoundError (LookupError)                            a 404
+    │   │   └── RateLimitedError          .retry_after                 a 429
+    │   ├── ServerFailure                                              a 5xx
+    │   └── UnexpectedResponseError (ParseError)                       (drawn above)
+    ├── TransportError (OSError)          .request .attempts .connected [client.errors] no answer
+    │   └── RequestTimeoutError (TimeoutError)
+    ├── TokenPendingError (TimeoutError)  .token .attempts .last_error [client.errors] no id for a token yet
+    ├── HarvestLimitError                 .window .limit               [client.errors] a window too full to split
+    ├── FederationError                                                [federation.errors]
+    │   ├── RegistryError (ValueError)    .path                        the upstreams' declaration is wrong
+    │   ├── FederatedIdError (ValueError)                              an id not issued by this front door
+    │   ├── UnknownUpstreamError (LookupError)                         no upstream of that name
+    │   ├── UnroutableError (LookupError)                              no upstream takes the report
+    │   └── UntranslatableError (LookupError)                          the crosswalk has no service upstream
+    ├── RefusalError                      .errors .status_hint         [server.backend] a backend's Open311 errors
+    └── StoreError (OSError)                                           [server.store] the database cannot be used
 
     GeoReportWarning (UserWarning)
     ├── DialectWarning                     a lenient parser repaired something
