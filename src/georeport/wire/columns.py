@@ -41,7 +41,7 @@ from georeport.wire._archives import open_input
 from georeport.wire._common import Source
 from georeport.wire._csv import CsvRows
 from georeport.wire._readers import DumpReader
-from georeport.wire._records import STATUS_ALIASES, RecordBuilder
+from georeport.wire._records import REQUEST_FIELDS, STATUS_ALIASES, RecordBuilder
 from georeport.wire._repairs import Repairs, record_path
 from georeport.wire._values import format_datetime
 from georeport.wire.bulk import BULK_EXTENSIONS, DEFAULT_STATUSES, StatusMapping
@@ -162,25 +162,6 @@ def _columns(value: Mapping[str, Column | str] | None) -> dict[str, Column]:
 
 _DATETIMES: Final = frozenset(("requested_datetime", "updated_datetime", "expected_datetime", "closed_datetime"))
 _FLOATS: Final = frozenset(("lat", "long"))
-_MODEL_FIELDS: Final = (
-    "service_request_id",
-    "status",
-    "status_notes",
-    "service_name",
-    "service_code",
-    "description",
-    "agency_responsible",
-    "service_notice",
-    "requested_datetime",
-    "updated_datetime",
-    "expected_datetime",
-    "address",
-    "address_id",
-    "zipcode",
-    "lat",
-    "long",
-    "media_url",
-)
 
 
 @attrs.frozen
@@ -248,7 +229,7 @@ class ColumnMapping:
     def fields(self) -> dict[str, Column]:
         """Every declared field (model fields, the Bulk ones, then extensions) to its column."""
         found = {
-            name: column for name in (*_MODEL_FIELDS, *BULK_EXTENSIONS) if (column := getattr(self, name)) is not None
+            name: column for name in (*REQUEST_FIELDS, *BULK_EXTENSIONS) if (column := getattr(self, name)) is not None
         }
         found.update(self.extensions)
         return found
