@@ -3,7 +3,8 @@
 Both CSV readers (the Bulk format and city exports) read rows here: text is
 UTF-8 (a BOM is skipped), quoted fields may hold newlines and quotes, a
 field larger than ``MAX_FIELD`` is refused, and every row comes with the line
-it starts on, for error messages.
+it starts on, for error messages. ``fit_row`` evens out a row of another
+length than the header, as a repair.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from collections.abc import Iterator
 from typing import IO
 
 from georeport.errors import ParseError, UnsafeDocumentError
+from georeport.wire._repairs import Repairs, record_path
 
-__all__ = ["MAX_FIELD", "CsvRows"]
+__all__ = ["MAX_FIELD", "CsvRows", "fit_row"]
 
 MAX_FIELD = 1 << 20
 """A field larger than this (1 MiB) is refused: a broken quote, not a value."""
@@ -68,3 +70,20 @@ class CsvRows:
         """Let go of the byte stream without closing it (the wrapper would close it when collected)."""
         with contextlib.suppress(ValueError):  # already detached
             self._text.detach()
+
+
+def fit_row(row: list[str], width: int, repairs: Repairs, index: int, line: int) -> list[str]:
+    """``row`` padded with empty fields, or cut, to the header's ``width``, recorded as a repair.
+
+    Both CSV readers call it for a row whose length is not ``width``; in strict
+    mode the repair is a problem, raised with the others when the stream ends.
+    """
+    repairs.repair(
+        "row-length",
+        "document",
+        f"a row with another number of fields than the header's {width} (missing ones read as empty)",
+        path=record_path(index),
+        example=len(row),
+        line=line,
+    )
+    return (row + [""] * width)[:width]

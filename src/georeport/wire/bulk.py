@@ -39,7 +39,7 @@ from georeport.errors import ParseError
 from georeport.models import JSONValue, ServiceRequest, Status
 from georeport.wire._archives import open_input
 from georeport.wire._common import PrefixedReader, Source, read_head
-from georeport.wire._csv import CsvRows
+from georeport.wire._csv import CsvRows, fit_row
 from georeport.wire._json_stream import iter_json_requests
 from georeport.wire._readers import DumpReader
 from georeport.wire._records import REQUEST_ALIASES, REQUEST_FIELDS, STATUS_ALIASES, RecordBuilder
@@ -290,15 +290,7 @@ def _csv_rows(rows: CsvRows, builder: RecordBuilder, fmt: str) -> Iterator[Servi
     build_standard = partial(RecordBuilder.service_request, builder)  # without the Bulk step: done below
     for index, (line, row) in enumerate(rows):
         if len(row) != width:
-            builder.repairs.repair(
-                "row-length",
-                "document",
-                f"a row with another number of fields than the header's {width} (missing ones read as empty)",
-                path=record_path(index),
-                example=len(row),
-                line=line,
-            )
-            row = (row + [""] * width)[:width]
+            row = fit_row(row, width, builder.repairs, index, line)
         if direct:
             request = build_standard({name: row[position] for position, name in standard}, index, line)
             request.extensions.update({name: row[position] for position, name in others})

@@ -39,7 +39,7 @@ from georeport.models import JSONValue, ServiceRequest, Status
 from georeport.models._trusted import trusted_service_request
 from georeport.wire._archives import open_input
 from georeport.wire._common import Source
-from georeport.wire._csv import CsvRows
+from georeport.wire._csv import CsvRows, fit_row
 from georeport.wire._readers import DumpReader
 from georeport.wire._records import REQUEST_FIELDS, STATUS_ALIASES, RecordBuilder
 from georeport.wire._repairs import Repairs, record_path
@@ -405,15 +405,7 @@ def _records(rows: CsvRows, plan: _Plan, builder: _ColumnBuilder) -> Iterator[Se
     statuses = builder.statuses
     for index, (line, row) in enumerate(rows):
         if len(row) != width:
-            builder.repairs.repair(
-                "row-length",
-                "document",
-                f"a row with another number of fields than the header's {width} (missing ones read as empty)",
-                path=record_path(index),
-                example=len(row),
-                line=line,
-            )
-            row = (row + [""] * width)[:width]
+            row = fit_row(row, width, builder.repairs, index, line)
         values: dict[str, Any] = {}
         for field, position, column, plain in columns:
             text = row[position].strip()
