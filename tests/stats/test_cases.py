@@ -116,6 +116,22 @@ class TestFromRequests:
         assert table.dimensions["jurisdiction"].codes.tolist() == [0, -1]
         assert "jurisdiction" not in CaseTable.from_cases([case(1)]).dimensions
 
+    def test_the_routed_jurisdiction_is_the_jurisdiction(self, dump_request):
+        # what `georeport route` adds; a declared jurisdiction_id comes first
+        table = CaseTable.from_requests(
+            [
+                dump_request(1, routed_jurisdiction_id="elk-falls"),
+                dump_request(2, jurisdiction_id="city.gov", routed_jurisdiction_id="elk-falls"),
+                dump_request(3),
+            ]
+        )
+        jurisdiction = table.dimensions["jurisdiction"]
+        assert [jurisdiction.labels[code] if code >= 0 else None for code in jurisdiction.codes] == [
+            "elk-falls",
+            "city.gov",
+            None,
+        ]
+
     def test_open_request_ignores_a_close_time(self, dump_request):
         table = CaseTable.from_requests([dump_request(1, status="open", closed=T0 + timedelta(days=1))])
         assert table.reason.tolist() == [OPEN]

@@ -450,7 +450,8 @@ class CaseTable:
         ``service_groups``; first response from ``first_response_datetime``
         when a dump carries one; ``duplicate_of`` and ``referred_to`` when present; a
         ``service_subtype`` dimension when some request has a Bulk ``service_subtype``, and a
-        ``jurisdiction`` dimension when some request carries a ``jurisdiction_id``.
+        ``jurisdiction`` dimension when some request carries a ``jurisdiction_id`` (or the
+        ``routed_jurisdiction_id`` that ``georeport route`` adds).
 
         Args:
             requests: the requests.
@@ -557,7 +558,9 @@ class CaseTable:
         }
         if any(row.get("service_subtype") for row in rows):
             columns["service_subtype"] = Categories.of(row.get("service_subtype") for row in rows)
-        jurisdictions = [_text(_extension(request, "jurisdiction_id")) for request in requests]
+        jurisdictions = [
+            _text(_extension(request, "jurisdiction_id", "routed_jurisdiction_id")) for request in requests
+        ]
         if any(jurisdictions):
             columns["jurisdiction"] = Categories.of(jurisdictions)
         for name, function in (extra or {}).items():
