@@ -15,12 +15,11 @@ GeoJSON in ``georeport.wire.geojson``), ``write_dump`` writes one,
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from datetime import tzinfo
-from typing import IO, Literal, overload
+from typing import Literal, overload
 from zoneinfo import ZoneInfo
 
-from georeport.errors import DialectWarning, ParseError
+from georeport.errors import ParseError
 from georeport.models import (
     Discovery,
     Document,
@@ -29,11 +28,11 @@ from georeport.models import (
     ReceiptList,
     ServiceDefinition,
     ServiceList,
-    ServiceRequest,
     ServiceRequestList,
     TokenList,
 )
-from georeport.wire._common import PrefixedReader, Source, open_binary, read_all, read_head, without_gc
+from georeport.wire._archives import Opened
+from georeport.wire._common import PrefixedReader, Source, open_binary, read_all, read_head
 from georeport.wire._json_stream import iter_json_requests
 from georeport.wire._records import RecordBuilder
 from georeport.wire._repairs import Repairs
@@ -260,13 +259,16 @@ def dump(document: Document, format: Format = "xml") -> bytes:  # noqa: A002 - t
     raise ValueError(msg)
 
 
-class RequestReader(Iterator[ServiceRequest]):
+class RequestReader(DumpReader):
     """Service requests streamed from a document of any size, in constant memory.
 
     Iterate over it; afterwards (or at any time) ``warnings`` lists the
     repairs made so far and ``count`` the records read. Use it as a context
-    manager, or exhaust it, to close a file it opened.
+    manager, or exhaust it, to close a file it opened. A ``DumpReader`` of a
+    GeoReport v2 XML or JSON document.
     """
+
+    format: Format
 
     def __init__(
         self,
@@ -277,60 +279,23 @@ class RequestReader(Iterator[ServiceRequest]):
         default_timezone: tzinfo | str | None = None,
     ) -> None:
         """Open ``source`` (bytes, str, path or binary file) for streaming."""
-        stream, self._owned = open_binary(source)
-        self._opened: IO[bytes] = stream
+        stream, owned = open_binary(source)
+        opened = Opened(stream, None, [stream] if owned else [])
         head = read_head(stream, 512)
         stream = PrefixedReader(head, stream)  # type: ignore[assignment]
-        self.format: Format = format or sniff_format(head)
-        self._repairs = Repairs(strict=strict, format=self.format)
-        builder = RecordBuilder(self._repairs, textual=self.format == "xml", default_timezone=_zone(default_timezone))
-        records = iter_xml_pages(stream, builder) if self.format == "xml" else iter_json_requests(stream, builder)
-        self._records = without_gc(records, 1024)
-        self.count = 0
-        self._done = False
-
-    @property
-    def warnings(self) -> tuple[DialectWarning, ...]:
-        """The repairs made so far, one warning per kind and field."""
-        return self._repairs.warnings
+        chosen: Format = format or sniff_format(head)
+        repairs = Repairs(strict=strict, format=chosen)
+        builder = RecordBuilder(repairs, textual=chosen == "xml", default_timezone=_zone(default_timezone))
+        records = iter_xml_pages(stream, builder) if chosen == "xml" else iter_json_requests(stream, builder)
+        super().__init__(opened, repairs, records, format=chosen)
 
     def __iter__(self) -> RequestReader:
         """The reader itself."""
         return self
 
-    def __next__(self) -> ServiceRequest:
-        """The next request.
-
-        Raises:
-            StopIteration: at the end (strict mode raises ``InvalidDocumentError``
-                instead when it found problems).
-        """
-        try:
-            record = next(self._records)
-        except StopIteration:
-            self.close()
-            if not self._done:
-                self._done = True
-                self._repairs.finish(stacklevel=3)
-            raise
-        except BaseException:
-            self.close()
-            raise
-        self.count += 1
-        return record
-
-    def close(self) -> None:
-        """Close the file this reader opened (a file you passed stays open)."""
-        if self._owned:
-            self._opened.close()
-
     def __enter__(self) -> RequestReader:
         """Use as a context manager."""
         return self
-
-    def __exit__(self, *_exc: object) -> None:
-        """Close what the reader opened."""
-        self.close()
 
 
 def iter_requests(
