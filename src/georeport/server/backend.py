@@ -43,6 +43,7 @@ __all__ = [
     "LocalBackend",
     "Partial",
     "RefusalError",
+    "discovery_document",
 ]
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -130,6 +131,22 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def discovery_document(*, base_url: str, started: datetime, contact: str | None, key_service: str | None) -> Discovery:
+    """The discovery document of a server started at ``started``: one production endpoint, ``base_url``.
+
+    The changeset is the start time (UTC, to the second); both formats are offered.
+    """
+    changeset = started.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    endpoint = Endpoint(
+        specification=SPECIFICATION,
+        url=base_url,
+        changeset=changeset,
+        type="production",
+        formats=("text/xml", "application/json"),
+    )
+    return Discovery(changeset=changeset, contact=contact, key_service=key_service, endpoints=[endpoint])
+
+
 class LocalBackend:
     """The reference server's backend: the jurisdictions and requests of one ``Store``.
 
@@ -186,15 +203,9 @@ class LocalBackend:
     # --- the methods ------------------------------------------------------------------------
     def discovery(self, *, base_url: str) -> Discovery:
         """One production endpoint, this server, in both formats."""
-        changeset = self.started.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        endpoint = Endpoint(
-            specification=SPECIFICATION,
-            url=base_url,
-            changeset=changeset,
-            type="production",
-            formats=("text/xml", "application/json"),
+        return discovery_document(
+            base_url=base_url, started=self.started, contact=self.contact, key_service=self.key_service
         )
-        return Discovery(changeset=changeset, contact=self.contact, key_service=self.key_service, endpoints=[endpoint])
 
     def services(self, query: Query) -> Partial[ServiceList]:
         """The jurisdiction's service list."""

@@ -41,7 +41,6 @@ from georeport.federation.ids import IdCodec
 from georeport.federation.registry import read_declaration
 from georeport.models import (
     Discovery,
-    Endpoint,
     Error,
     ServiceDefinition,
     ServiceList,
@@ -52,7 +51,7 @@ from georeport.models import (
 )
 from georeport.routing import demo_router, router_from_geojson
 from georeport.server.app import Application
-from georeport.server.backend import SPECIFICATION, Partial, RefusalError
+from georeport.server.backend import Partial, RefusalError, discovery_document
 from georeport.server.updates import Update
 from georeport.wire.params import ParsedPost, Query, RequestsQuery
 
@@ -114,15 +113,9 @@ class FederatedBackend:
 
     def discovery(self, *, base_url: str) -> Discovery:
         """One production endpoint: this front door."""
-        changeset = self.started.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        endpoint = Endpoint(
-            specification=SPECIFICATION,
-            url=base_url,
-            changeset=changeset,
-            type="production",
-            formats=("text/xml", "application/json"),
+        return discovery_document(
+            base_url=base_url, started=self.started, contact=self.contact, key_service=self.key_service
         )
-        return Discovery(changeset=changeset, contact=self.contact, key_service=self.key_service, endpoints=[endpoint])
 
     def services(self, query: Query) -> Partial[ServiceList]:
         """The federated service list: common services, then each upstream's others, namespaced."""
