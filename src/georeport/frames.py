@@ -21,6 +21,8 @@ from datetime import UTC, datetime, timedelta
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Final
 
+import attrs
+
 from georeport.models import ServiceRequest
 
 if TYPE_CHECKING:
@@ -29,33 +31,14 @@ if TYPE_CHECKING:
 
 __all__ = ["COLUMNS", "record_batches", "schema", "to_arrow", "to_pandas"]
 
-_TEXT: Final = (
-    "service_request_id",
-    "status",
-    "status_notes",
-    "service_name",
-    "service_code",
-    "description",
-    "agency_responsible",
-    "service_notice",
-)
+_FIELDS: Final = tuple(field.name for field in attrs.fields(ServiceRequest) if field.name != "extensions")
 _TIMES: Final = ("requested_datetime", "updated_datetime", "expected_datetime")
-_PLACE: Final = ("address", "address_id", "zipcode")
+_FLOATS: Final = ("lat", "long")
 _BULK_TEXT: Final = ("status_description", "source", "service_subtype")
 _BULK: Final = frozenset(("closed_datetime", *_BULK_TEXT))
 
-COLUMNS: Final = (
-    *_TEXT,
-    *_TIMES,
-    *_PLACE,
-    "lat",
-    "long",
-    "media_url",
-    "closed_datetime",
-    *_BULK_TEXT,
-    "extensions",
-)
-"""The columns, in order."""
+COLUMNS: Final = (*_FIELDS, "closed_datetime", *_BULK_TEXT, "extensions")
+"""The columns, in order: ``ServiceRequest``'s fields, the Bulk ones, then ``extensions``."""
 
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND: Final = timedelta(microseconds=1)
@@ -75,14 +58,11 @@ def schema(*, tz: str = "UTC") -> pa.Schema:
     """The Arrow schema of ``to_arrow``'s tables, timestamps shown in ``tz``."""
     pa = _pyarrow()
     stamp = pa.timestamp("us", tz=tz)
-    fields = [pa.field(name, pa.string()) for name in _TEXT]
-    fields += [pa.field(name, stamp) for name in _TIMES]
-    fields += [pa.field(name, pa.string()) for name in _PLACE]
-    fields += [pa.field("lat", pa.float64()), pa.field("long", pa.float64()), pa.field("media_url", pa.string())]
-    fields += [pa.field("closed_datetime", stamp)]
-    fields += [pa.field(name, pa.string()) for name in _BULK_TEXT]
-    fields += [pa.field("extensions", pa.string())]
-    return pa.schema(fields)
+    stamps = {*_TIMES, "closed_datetime"}
+    return pa.schema(
+        pa.field(name, stamp if name in stamps else pa.float64() if name in _FLOATS else pa.string())
+        for name in COLUMNS
+    )
 
 
 def _micros(value: datetime | None) -> int | None:
@@ -99,13 +79,13 @@ def _closed(value: object) -> int | None:
 def _batch(requests: list[ServiceRequest], arrow_schema: pa.Schema) -> pa.RecordBatch:
     pa = _pyarrow()
     columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
-    for name in ("service_request_id", "status_notes", "service_name", "service_code", "description"):
-        columns[name] = [getattr(r, name) for r in requests]
-    columns["status"] = [None if r.status is None else r.status.value for r in requests]
-    for name in ("agency_responsible", "service_notice", *_PLACE, "lat", "long", "media_url"):
-        columns[name] = [getattr(r, name) for r in requests]
-    for name in _TIMES:
-        columns[name] = [_micros(getattr(r, name)) for r in requests]
+    for name in _FIELDS:
+        if name in _TIMES:
+            columns[name] = [_micros(getattr(r, name)) for r in requests]
+        elif name == "status":
+            columns[name] = [None if r.status is None else r.status.value for r in requests]
+        else:
+            columns[name] = [getattr(r, name) for r in requests]
     columns["closed_datetime"] = [_closed(r.extensions.get("closed_datetime")) for r in requests]
     for name in _BULK_TEXT:
         columns[name] = [_text(r.extensions.get(name)) for r in requests]
