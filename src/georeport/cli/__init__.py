@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import georeport
 
-__all__ = ["main"]
+__all__ = ["build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -94,7 +94,7 @@ def call(one: Call[T]) -> Exchange[T]:
     return one.read(_answer((yield one.request)))
 
 
-def drive(
+def _drive(
     exchange: Exchange[T],
     transport: Transport,
     *,
@@ -123,7 +123,7 @@ def drive(
 
 def run(exchange: Exchange[T], transport: Transport, *, timeout: float | None, sleep: Callable[[float], object]) -> T:
     """Drive ``exchange`` to its end and return its result (batches are dropped: use ``iterate`` for them)."""
-    batches = drive(exchange, transport, timeout=timeout, sleep=sleep)
+    batches = _drive(exchange, transport, timeout=timeout, sleep=sleep)
     while True:
         try:
             next(batches)
@@ -136,7 +136,7 @@ def iterate(
     exchange: Exchange[object], transport: Transport, *, timeout: float | None, sleep: Callable[[float], object]
 ) -> Iterator[ServiceRequest]:
     """Drive ``exchange`` and yield the records of its batches as they arrive."""
-    for batch in drive(exchange, transport, timeout=timeout, sleep=sleep):
+    for batch in _drive(exchange, transport, timeout=timeout, sleep=sleep):
         yield from batch.records
 
 

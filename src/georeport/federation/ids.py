@@ -30,7 +30,7 @@ import attrs
 from georeport.errors import ValidationError
 from georeport.federation.errors import FederatedIdError
 
-__all__ = ["FederatedId", "IdCodec", "IdKind"]
+__all__ = ["FederatedId", "IdCodec", "IdKind", "b32decode", "b32encode"]
 
 VERSION = 1
 _TAG = 5

@@ -18,6 +18,7 @@ __all__ = ["candidates", "explain", "swap_hint", "why_not"]
 
 
 def why_not(router: Router, loser: int, winner: int, column: int) -> str:
+    """Why ``loser`` lost to ``winner`` for the service of ``column``: the rule, the border tie, or locality."""
     n = router._n
     mine, theirs = int(router._keys[loser, column]), int(router._keys[winner, column])
     rules = len(router.rules)
@@ -35,6 +36,7 @@ def why_not(router: Router, loser: int, winner: int, column: int) -> str:
 
 
 def candidates(router: Router, decision: Decision) -> tuple[Candidate, ...]:
+    """Every jurisdiction the decision weighed, chosen first, each with its status and reason."""
     service = decision.service_code
     column = router._service_index.get(service, len(router.services))
     winner = decision.index
@@ -82,6 +84,7 @@ def swap_hint(router: Router, decision: Decision) -> str:
 
 
 def explain(router: Router, decision: Decision) -> str:
+    """The decision in one sentence: who takes the service here, and why (``Decision.explanation``)."""
     chosen = decision.jurisdiction
     service = decision.service_code
     head = f"{chosen.describe()} takes {service!r}"

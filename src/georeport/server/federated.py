@@ -55,14 +55,14 @@ from georeport.server.backend import Partial, RefusalError, discovery_document
 from georeport.server.updates import Update
 from georeport.wire.params import ParsedPost, Query, RequestsQuery
 
-__all__ = ["FederatedBackend", "federated_app", "load_front_door"]
+__all__ = ["FederatedBackend", "federated_app", "front_door_from_mapping", "load_front_door"]
 
 _LOG = logging.getLogger("georeport.server")
 T = TypeVar("T")
 D = TypeVar("D", ServiceList, ServiceRequestList)
 
 
-def refusal(error: GeoReportError) -> RefusalError:
+def _refusal(error: GeoReportError) -> RefusalError:
     """The answer a front door gives for an error met while asking upstreams (see the module rules)."""
     if isinstance(error, ClientRequestError):
         errors = error.errors or (Error(error.status, str(error)),)
@@ -99,7 +99,7 @@ class FederatedBackend:
         try:
             return ask()
         except GeoReportError as error:
-            raise refusal(error) from error
+            raise _refusal(error) from error
 
     def _partial(self, answer: FederatedAnswer[D]) -> Partial[D]:
         for name, why in answer.missing.items():

@@ -194,10 +194,10 @@ class _BulkBuilder(RecordBuilder):
     def service_request(self, raw: dict[str, Any], index: int | None, line: int | None = None) -> ServiceRequest:
         """One Bulk record, its Bulk fields made canonical in ``extensions``."""
         request = super().service_request(raw, index, line)
-        return finish_record(self, request, index, line)
+        return _finish_record(self, request, index, line)
 
 
-def finish_record(
+def _finish_record(
     builder: RecordBuilder, request: ServiceRequest, index: int | None, line: int | None
 ) -> ServiceRequest:
     """Make a freshly built record's Bulk extensions canonical and derive its status.
@@ -294,7 +294,7 @@ def _csv_rows(rows: CsvRows, builder: RecordBuilder, fmt: str) -> Iterator[Servi
         if direct:
             request = build_standard({name: row[position] for position, name in standard}, index, line)
             request.extensions.update({name: row[position] for position, name in others})
-            yield finish_record(builder, request, index, line)
+            yield _finish_record(builder, request, index, line)
         else:
             yield build(dict(zip(header, row, strict=True)), index, line)
 
