@@ -18,16 +18,27 @@ or let it count a file's bytes as a reader consumes them::
 
 from __future__ import annotations
 
+import argparse
 import io
 import os
 import sys
 import time
 from typing import IO, TextIO
 
-__all__ = ["Progress"]
+__all__ = ["Progress", "add_progress_option"]
 
 _WIDTH = 24
 _REDRAW = 0.1
+
+
+def add_progress_option(parser: argparse.ArgumentParser) -> None:
+    """Give a subcommand ``--progress``/``--no-progress`` (None when neither: the bar decides)."""
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show a progress bar on stderr (default: on a terminal, after a second)",
+    )
 
 
 def _env_force() -> bool | None:

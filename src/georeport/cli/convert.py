@@ -12,14 +12,15 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, TextIO
 
 from georeport.cli._base import Subcommands
+from georeport.cli._progress import add_progress_option
+from georeport.wire.columns import MAPPINGS
+from georeport.wire.dumps import DUMP_FORMATS, WRITE_FORMATS
 
 if TYPE_CHECKING:
     from georeport.wire.columns import ColumnMapping
 
 __all__ = ["add_parser", "convert"]
 
-READ_FORMATS = ("xml", "json", "jsonl", "bulk-csv", "bulk-json", "bulk-xml", "geojson", "csv")
-WRITE_FORMATS = ("xml", "json", "jsonl", "bulk-csv", "bulk-json", "bulk-xml", "geojson")
 
 _EPILOG = """\
 formats (told from the file names when --from/--to are not given):
@@ -45,8 +46,6 @@ examples:
 def _mapping(name: str | None) -> ColumnMapping | None:
     if name is None:
         return None
-    from georeport.wire.columns import MAPPINGS  # noqa: PLC0415 - imported when run
-
     return MAPPINGS[name]
 
 
@@ -167,12 +166,10 @@ def add_parser(commands: Subcommands) -> None:
     )
     parser.add_argument("input", metavar="IN", help="the dump to read (- for standard input)")
     parser.add_argument("output", metavar="OUT", help="the file to write (- for standard output)")
-    parser.add_argument("--from", dest="source_format", choices=READ_FORMATS, help="the input format")
+    parser.add_argument("--from", dest="source_format", choices=DUMP_FORMATS, help="the input format")
     parser.add_argument("--to", dest="target_format", choices=WRITE_FORMATS, help="the output format")
     parser.add_argument(
-        "--mapping",
-        choices=("nyc", "chicago", "boston", "sf"),
-        help="read a city's CSV export through its shipped column mapping",
+        "--mapping", choices=tuple(MAPPINGS), help="read a city's CSV export through its shipped column mapping"
     )
     parser.add_argument("--member", help="the file to read inside a zip archive holding several")
     parser.add_argument(
@@ -184,10 +181,5 @@ def add_parser(commands: Subcommands) -> None:
     parser.add_argument(
         "--default-timezone", metavar="ZONE", help="IANA zone of datetimes sent without one (default UTC)"
     )
-    parser.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="show a progress bar on stderr (default: on a terminal, after a second)",
-    )
+    add_progress_option(parser)
     parser.set_defaults(run=convert)

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from georeport.cli._base import Subcommands
-from georeport.cli._progress import Progress
+from georeport.cli._progress import Progress, add_progress_option
+from georeport.wire.columns import MAPPINGS
+from georeport.wire.dumps import DUMP_FORMATS
 
 __all__ = ["add_parser", "validate", "validate_file"]
 
@@ -51,7 +53,6 @@ def validate_file(
     from georeport.errors import InvalidDocumentError, ParseError  # noqa: PLC0415 - imported when run
     from georeport.models import RecordList  # noqa: PLC0415
     from georeport.wire import load  # noqa: PLC0415
-    from georeport.wire.columns import MAPPINGS  # noqa: PLC0415
     from georeport.wire.dumps import dump_format, iter_dump  # noqa: PLC0415
 
     chosen = format or dump_format(path, mapping=mapping is not None)
@@ -155,15 +156,10 @@ def add_parser(commands: Subcommands) -> None:
     parser.add_argument(
         "--from",
         dest="source_format",
-        choices=("xml", "json", "jsonl", "bulk-csv", "bulk-json", "bulk-xml", "geojson", "csv"),
+        choices=DUMP_FORMATS,
         help="the files' format (default: from each name)",
     )
-    parser.add_argument("--mapping", choices=("nyc", "chicago", "boston", "sf"), help="check a city's CSV export")
+    parser.add_argument("--mapping", choices=tuple(MAPPINGS), help="check a city's CSV export")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="show a progress bar on stderr (default: on a terminal, after a second)",
-    )
+    add_progress_option(parser)
     parser.set_defaults(run=validate)

@@ -57,6 +57,8 @@ from georeport.wire.xml import _record
 
 __all__ = [
     "DEFAULT_PARTITION_BYTES",
+    "DUMP_FORMATS",
+    "WRITE_FORMATS",
     "DedupeCounts",
     "Deduplicator",
     "DumpFormat",
@@ -72,6 +74,9 @@ __all__ = [
 
 DumpFormat = Literal["xml", "json", "jsonl", "bulk-csv", "bulk-json", "bulk-xml", "geojson", "csv"]
 DUMP_FORMATS: Final[tuple[str, ...]] = get_args(DumpFormat)
+"""Every format ``iter_dump`` reads."""
+WRITE_FORMATS: Final[tuple[str, ...]] = tuple(name for name in DUMP_FORMATS if name != "csv")
+"""Every format ``write_dump`` writes (a city ``csv`` is read only)."""
 
 _SUFFIXES: Final = (
     (".bulk.json", "bulk-json"),
@@ -296,7 +301,7 @@ def write_dump(
         if not lines:
             stream.write(b"\n]\n" if count else b"]\n")
         return count
-    msg = f"cannot write format {format!r}: use one of xml, json, jsonl, bulk-csv, bulk-json, bulk-xml, geojson"
+    msg = f"cannot write format {format!r}: use one of {', '.join(WRITE_FORMATS)}"
     raise ValueError(msg)
 
 
