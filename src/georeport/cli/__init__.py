@@ -1,4 +1,4 @@
-"""The ``georeport`` command line (layer 5, the edges: files are read and written here).
+"""The ``georeport`` command line (the top layer, the edges: files are read and written here).
 
 Each subcommand is a module of this package, named for it, that defines
 ``add_parser(commands)``; the parser it registers sets ``run`` to a function

@@ -11,6 +11,10 @@ Layers inside the package, lowest first:
   extra, imported lazily), ``static`` (answers from a table): transports;
 * ``client``: the blocking ``Client`` over all of it.
 
+Beside them: ``errors`` (what a server answered, and what never arrived),
+``retry`` (``RetryPolicy``: backoff, ``Retry-After``) and ``dialects``
+(``EndpointDialect``: what one server needs that the standard does not say).
+
 See ``docs/client.md``.
 """
 

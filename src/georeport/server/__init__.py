@@ -7,12 +7,14 @@ SQLite ``Store`` (the reference server); ``FederatedBackend`` answers as the
 front door over other endpoints. ``start`` and ``serve`` host it on
 ``wsgiref``; ``georeport serve`` is the command. See ``docs/server.md``.
 
-    app/         WSGI: paths, bodies, documents, statuses
-    backend      the Backend protocol, RefusalError, LocalBackend
-    store        SQLite: schema, migrations, requests, cases, events, tokens, keys
+    app            WSGI: paths, bodies, documents, statuses
+    backend        the Backend protocol, RefusalError, LocalBackend, discovery_document
+    federated      FederatedBackend: the application as a front door over other endpoints
+    store          SQLite: requests, cases, events, tokens, keys (_schema: the migrations)
     jurisdictions  Jurisdiction and the demo ones
-    updates      the update endpoint's form and its lifecycle events
-    http         wsgiref hosting: serve, start
+    service_levels expected_datetime from each jurisdiction's SLA policy book
+    updates        the update endpoint's form and its lifecycle events
+    http           wsgiref hosting: serve, start
 """
 
 from __future__ import annotations
