@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 from datetime import tzinfo
 from typing import Literal, overload
-from zoneinfo import ZoneInfo
 
 from georeport.errors import ParseError
 from georeport.models import (
@@ -34,6 +33,7 @@ from georeport.models import (
 from georeport.wire._archives import Opened
 from georeport.wire._common import PrefixedReader, Source, open_binary, read_all, read_head
 from georeport.wire._json_stream import iter_json_requests
+from georeport.wire._readers import default_zone
 from georeport.wire._records import RecordBuilder
 from georeport.wire._repairs import Repairs
 from georeport.wire._xml_pages import iter_xml_pages
@@ -94,12 +94,6 @@ def sniff_format(head: bytes | str) -> Format:
         return "json"
     msg = f"neither XML nor JSON: starts with {stripped[:20]!r}"
     raise ParseError(msg, path="$")
-
-
-def _zone(default_timezone: tzinfo | str | None) -> tzinfo | None:
-    if isinstance(default_timezone, str):
-        return ZoneInfo(default_timezone)
-    return default_timezone
 
 
 @overload
@@ -226,7 +220,7 @@ def load(
     """
     data = read_all(source)
     chosen = format or sniff_format(data[:256])
-    zone = _zone(default_timezone)
+    zone = default_zone(default_timezone)
     if chosen == "xml":
         return from_xml(data, kind=kind, strict=strict, default_timezone=zone)
     if chosen == "json":
@@ -285,7 +279,7 @@ class RequestReader(DumpReader):
         stream = PrefixedReader(head, stream)  # type: ignore[assignment]
         chosen: Format = format or sniff_format(head)
         repairs = Repairs(strict=strict, format=chosen)
-        builder = RecordBuilder(repairs, textual=chosen == "xml", default_timezone=_zone(default_timezone))
+        builder = RecordBuilder(repairs, textual=chosen == "xml", default_timezone=default_zone(default_timezone))
         records = iter_xml_pages(stream, builder) if chosen == "xml" else iter_json_requests(stream, builder)
         super().__init__(opened, repairs, records, format=chosen)
 

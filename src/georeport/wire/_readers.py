@@ -4,11 +4,14 @@
 them: how many were read, the repairs made (``warnings``), the strict
 problems raised at the end, and closing the file it opened, whether the
 caller exhausts it, leaves early through ``with``, or hits an error.
+``default_zone`` reads every reader's ``default_timezone`` option.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import tzinfo
+from zoneinfo import ZoneInfo
 
 from georeport.errors import DialectWarning
 from georeport.models import ServiceRequest
@@ -16,7 +19,12 @@ from georeport.wire._archives import Opened
 from georeport.wire._common import without_gc
 from georeport.wire._repairs import Repairs
 
-__all__ = ["DumpReader"]
+__all__ = ["DumpReader", "default_zone"]
+
+
+def default_zone(default_timezone: tzinfo | str | None) -> tzinfo | None:
+    """A reader's ``default_timezone`` option as a zone: an IANA name is looked up, a zone or None kept."""
+    return ZoneInfo(default_timezone) if isinstance(default_timezone, str) else default_timezone
 
 
 class DumpReader(Iterator[ServiceRequest]):

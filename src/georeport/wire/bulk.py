@@ -31,7 +31,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, tzinfo
 from functools import partial
 from typing import IO, Any, Final, Literal
-from zoneinfo import ZoneInfo
 
 import attrs
 
@@ -41,7 +40,7 @@ from georeport.wire._archives import open_input
 from georeport.wire._common import PrefixedReader, Source, read_head
 from georeport.wire._csv import CsvRows, fit_row
 from georeport.wire._json_stream import iter_json_requests
-from georeport.wire._readers import DumpReader
+from georeport.wire._readers import DumpReader, default_zone
 from georeport.wire._records import REQUEST_ALIASES, REQUEST_FIELDS, STATUS_ALIASES, RecordBuilder
 from georeport.wire._repairs import Repairs, record_path
 from georeport.wire._tree import escape_text
@@ -360,7 +359,7 @@ def iter_bulk(  # noqa: PLR0913 - each option is the caller's to set
         chosen = encoding or _sniff(head, opened.name)
         fmt = f"bulk-{chosen}"
         repairs = Repairs(strict=strict, format=fmt)
-        zone = ZoneInfo(default_timezone) if isinstance(default_timezone, str) else default_timezone
+        zone = default_zone(default_timezone)
         builder = _BulkBuilder(repairs, textual=chosen != "json", default_timezone=zone, statuses=statuses)
         if chosen == "csv":
             records = _csv_records(stream, builder, fmt)

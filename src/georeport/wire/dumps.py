@@ -35,7 +35,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import tzinfo
 from pathlib import Path
 from typing import IO, Final, Literal, get_args
-from zoneinfo import ZoneInfo
 
 import attrs
 
@@ -45,7 +44,7 @@ from georeport.wire._archives import Opened, inner_name, open_input
 from georeport.wire._common import PrefixedReader, Source, read_head
 from georeport.wire._csv import CsvRows
 from georeport.wire._json_stream import iter_json_requests
-from georeport.wire._readers import DumpReader
+from georeport.wire._readers import DumpReader, default_zone
 from georeport.wire._records import REQUEST_FIELDS, RecordBuilder
 from georeport.wire._repairs import Repairs
 from georeport.wire._xml_pages import iter_xml_pages
@@ -121,10 +120,6 @@ def _sniffed(head: bytes) -> DumpFormat:
     return "bulk-csv"
 
 
-def _zone(default_timezone: tzinfo | str | None) -> tzinfo | None:
-    return ZoneInfo(default_timezone) if isinstance(default_timezone, str) else default_timezone
-
-
 def _reader(  # noqa: PLR0913 - one dispatch for every format
     opened: Opened,
     stream: IO[bytes],
@@ -135,7 +130,7 @@ def _reader(  # noqa: PLR0913 - one dispatch for every format
     statuses: StatusMapping,
     mapping: ColumnMapping | None,
 ) -> DumpReader:
-    zone = _zone(default_timezone)
+    zone = default_zone(default_timezone)
     repairs = Repairs(strict=strict, format=chosen)
     records: Iterator[ServiceRequest]
     if chosen in ("xml", "json", "jsonl"):
