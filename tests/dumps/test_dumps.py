@@ -26,6 +26,7 @@ from georeport.wire import (
 )
 from georeport.wire.bulk import bulk_record
 from georeport.wire.columns import NYC_311
+from georeport.wire.dumps import DUMP_FORMATS, WRITE_FORMATS
 from tests.conftest import DATA
 from tests.strategies import service_requests
 
@@ -109,6 +110,12 @@ def test_write_dump_json_equals_georeport_dump(requests: list[ServiceRequest]) -
 def test_a_city_csv_cannot_be_written() -> None:
     with pytest.raises(ValueError, match="cannot write format 'csv'"):
         write_dump([], io.BytesIO(), format="csv")
+
+
+def test_write_formats_are_exactly_what_write_dump_writes() -> None:
+    assert set(DUMP_FORMATS) - set(WRITE_FORMATS) == {"csv"}
+    for fmt in WRITE_FORMATS:
+        assert write_dump([ServiceRequest("1")], io.BytesIO(), format=fmt) == 1  # type: ignore[arg-type]
 
 
 # --- de-duplication ------------------------------------------------------------------
