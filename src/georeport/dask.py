@@ -35,8 +35,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+import attrs
 import numpy as np
 
+from georeport.errors import ValidationError
 from georeport.frames import to_pandas
 from georeport.models import ServiceRequest, Status
 from georeport.wire.bulk import DEFAULT_STATUSES, StatusMapping
@@ -203,6 +205,19 @@ _MODEL_FIELDS: Final = frozenset(
 )
 
 
+_UNGROUPABLE: Final = frozenset(field.name for field in attrs.fields(ServiceRequest)) - _MODEL_FIELDS
+
+
+def _checked_by(by: Sequence[str]) -> tuple[str, ...]:
+    """The grouping fields, refusing the request fields that are not text (numbers, datetimes, mappings)."""
+    for name in by:
+        if name in _UNGROUPABLE:
+            raise ValidationError(
+                "by", name, f"a text field of the request or an extension (not one of {sorted(_UNGROUPABLE)})"
+            )
+    return tuple(by)
+
+
 def _micros(value: object) -> int | None:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
@@ -295,6 +310,10 @@ def summarize_requests(
         ``closed_share``, ``with_close_time`` (requests with a Bulk
         ``closed_datetime``) and ``median_hours_to_close`` over those.
 
+    Raises:
+        ValidationError: a ``by`` field that is not text (``lat``, a datetime...),
+            which would otherwise put every request in one group.
+
     Examples:
         >>> from georeport import ServiceRequest
         >>> from datetime import datetime, UTC
@@ -307,6 +326,7 @@ def summarize_requests(
         >>> table.to_dict("records")[0]
         {'agency_responsible': 'DOT', 'volume': 2, 'closed': 1, 'open': 1, 'closed_share': 0.5, 'with_close_time': 1, 'median_hours_to_close': 6.0}
     """
+    by = _checked_by(by)
     return _table(_partial(requests, by, period, tz), by, period)
 
 
@@ -351,14 +371,15 @@ def summarize(  # noqa: PLR0913 - each option is the caller's to set
         scheduler: passed to ``compute`` (None: the active client, else Dask's default).
 
     Raises:
+        ValidationError: a ``by`` field that is not text (``lat``, a datetime...).
         ImportError: dask is not installed (the ``dask`` extra).
     """
+    by = _checked_by(by)
     bags = _dask().bag
     parts = _plan(paths, format, mapping, size)
     if not parts:
         return summarize_requests([], by=by, period=period, tz=tz)
     bag = bags.from_sequence(parts, npartitions=len(parts))
-    by = tuple(by)
     merged = bag.reduction(
         lambda chunk: _partial_of_parts(chunk, mapping, statuses, by, period, tz),
         _merge,

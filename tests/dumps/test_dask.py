@@ -142,3 +142,19 @@ def test_joined_case_tables_equal_one_table(dumps: list[Path]) -> None:
     for key, column in whole.dimensions.items():
         assert joined.dimensions[key].labels == column.labels
         assert (joined.dimensions[key].codes == column.codes).all()
+
+
+@pytest.mark.parametrize("field", ["lat", "long", "requested_datetime", "closed_datetime_not_a_field", "extensions"])
+def test_grouping_by_a_field_that_is_not_text_is_refused_not_collapsed(field: str, tmp_path: Path) -> None:
+    requests = _requests(3)
+    if field == "closed_datetime_not_a_field":  # an extension name is text: it groups
+        table = georeport.dask.summarize_requests(requests, by=[field])
+        assert table["volume"].sum() == 3
+        return
+    with pytest.raises(georeport.ValidationError, match=field):
+        georeport.dask.summarize_requests(requests, by=[field])
+    path = tmp_path / "dump.jsonl"
+    with path.open("wb") as stream:
+        write_dump(requests, stream, format="jsonl")
+    with pytest.raises(georeport.ValidationError, match=field):  # refused before any task runs
+        georeport.dask.summarize([path], by=["agency_responsible", field])
