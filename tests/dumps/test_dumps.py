@@ -319,3 +319,12 @@ def test_a_json_lines_record_with_a_list_extension_named_like_a_wrapper_is_a_rec
     with pytest.warns(DialectWarning, match="vendor-wrapper"):
         wrapped = list(iter_dump(b'{"page": 2, "data": [{"service_request_id": "3"}]}', format="json"))
     assert [r.service_request_id for r in wrapped] == ["3"]
+
+
+@pytest.mark.parametrize("name", ["Mars/Olympus_Mons", "", "../etc/passwd"])
+def test_an_unknown_default_timezone_is_a_typed_error_naming_the_option(name: str) -> None:
+    data = b'[{"service_request_id": "1", "requested_datetime": "2024-01-05T10:00:00"}]'
+    with pytest.raises(georeport.ValidationError, match="default_timezone"):
+        georeport.load(data, default_timezone=name)
+    with pytest.raises(georeport.ValidationError, match="default_timezone"):
+        list(georeport.iter_dump(io.BytesIO(data), format="json", default_timezone=name))

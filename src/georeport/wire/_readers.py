@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import tzinfo
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from georeport.errors import DialectWarning
+from georeport.errors import DialectWarning, ValidationError
 from georeport.models import ServiceRequest
 from georeport.wire._archives import Opened
 from georeport.wire._common import without_gc
@@ -23,8 +23,17 @@ __all__ = ["DumpReader", "default_zone"]
 
 
 def default_zone(default_timezone: tzinfo | str | None) -> tzinfo | None:
-    """A reader's ``default_timezone`` option as a zone: an IANA name is looked up, a zone or None kept."""
-    return ZoneInfo(default_timezone) if isinstance(default_timezone, str) else default_timezone
+    """A reader's ``default_timezone`` option as a zone: an IANA name is looked up, a zone or None kept.
+
+    Raises:
+        ValidationError: a name that is no IANA zone (checked before anything is read).
+    """
+    if not isinstance(default_timezone, str):
+        return default_timezone
+    try:
+        return ZoneInfo(default_timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError("default_timezone", default_timezone, "an IANA time zone name") from None
 
 
 class DumpReader(Iterator[ServiceRequest]):
