@@ -53,9 +53,9 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
 
 
 def test_memory_and_bad_options_are_refused(tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match="file path"):
+    with pytest.raises(georeport.ValidationError, match="file path"):
         Store(":memory:")
-    with pytest.raises(StoreError, match="synchronous"):
+    with pytest.raises(georeport.ValidationError, match="synchronous"):
         Store(tmp_path / "x.sqlite3", synchronous="off")  # type: ignore[arg-type]
     with pytest.raises(StoreError, match="cannot open"):
         Store(tmp_path / "no-such-folder" / "x.sqlite3")
@@ -83,7 +83,7 @@ def test_api_keys_are_hashed_checked_and_revoked(store: Store) -> None:
     assert not store.has_api_key(key + "x")
     assert not store.has_api_key(None)
     assert not store.has_api_key("")
-    with pytest.raises(StoreError, match="at least 8"):
+    with pytest.raises(georeport.ValidationError, match="at least 8"):
         store.add_api_key("short")
     assert store.revoke_api_key(key)
     assert not store.revoke_api_key(key)

@@ -42,7 +42,7 @@ def run(arguments: argparse.Namespace, out: TextIO) -> int:
         if arguments.api_key:
             try:
                 store.add_api_key(arguments.api_key, label="--api-key")
-            except StoreError as error:
+            except ValidationError as error:
                 sys.stderr.write(f"georeport serve: {error}\n")
                 return 2
         if arguments.create_key:

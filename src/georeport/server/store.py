@@ -36,7 +36,7 @@ from typing import Literal
 
 import attrs
 
-from georeport.errors import GeoReportError
+from georeport.errors import GeoReportError, ValidationError
 from georeport.lifecycle import Case, Channel, Event, Workflow, from_json, to_json
 from georeport.models import RequestSubmission, ServiceRequest, Status
 from georeport.server._schema import MIGRATIONS, SCHEMA_VERSION
@@ -106,6 +106,7 @@ class Store:
 
     Raises:
         StoreError: the file cannot be opened, or its schema is newer than this code.
+        ValidationError: no file path (``:memory:``), or an unknown ``synchronous``.
     """
 
     def __init__(
@@ -117,9 +118,9 @@ class Store:
     ) -> None:
         self.path = os.fspath(path)
         if self.path == ":memory:" or not self.path:
-            raise StoreError("the store needs a file path (':memory:' is private to one connection)")
+            raise ValidationError("path", path, "a database file path (':memory:' is private to one connection)")
         if synchronous not in ("full", "normal"):
-            raise StoreError(f"synchronous must be 'full' or 'normal' (got {synchronous!r})")
+            raise ValidationError("synchronous", synchronous, "'full' or 'normal'")
         self.synchronous = synchronous
         self.timeout = timeout
         self._idle: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
@@ -256,10 +257,10 @@ class Store:
         """Accept ``key`` for POSTs from now on (stored hashed; adding it again changes nothing).
 
         Raises:
-            StoreError: the key is shorter than 8 characters.
+            ValidationError: the key is shorter than 8 characters.
         """
         if len(key) < 8:  # noqa: PLR2004 - a floor, not a policy
-            raise StoreError("an API key must be at least 8 characters")
+            raise ValidationError("api_key", f"{len(key)} characters", "at least 8 characters")
         with self._write() as connection:
             connection.execute(
                 "INSERT OR IGNORE INTO api_keys VALUES (?, ?, ?)",
