@@ -20,8 +20,10 @@ from georeport.client import (
     StaticTransport,
     Transport,
     TransportError,
+    UnexpectedResponseError,
     UrllibTransport,
 )
+from georeport.errors import ValidationError
 from georeport.models import RequestSubmission
 from tests.client.conftest import Sleeps
 from tests.client.loopback import Drop, Loopback, Reply, file_reply
@@ -188,3 +190,25 @@ def test_httpx_missing_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "httpx", None)  # what an environment without the extra looks like to import
     with pytest.raises(ImportError, match=r"pip install 'open311-georeport\[httpx\]'"):
         HttpxTransport()
+
+
+@pytest.mark.parametrize("kind", ["urllib", "httpx"])
+def test_a_body_over_the_limit_is_refused_by_either_transport(loopback: Loopback, kind: str) -> None:
+    loopback.on(SERVICES, Reply(200, b"<services>" + b" " * 5000 + b"</services>"), Reply(200, b"<services/>"))
+    transport: Transport
+    if kind == "urllib":
+        transport = UrllibTransport(retry=NO_RETRY, max_response_size=1000, proxies={})
+    else:
+        transport = HttpxTransport(retry=NO_RETRY, max_response_size=1000)
+    request = HttpRequest("GET", f"{loopback.url}/v2/services.xml")
+    with pytest.raises(UnexpectedResponseError, match="a body over 1000 bytes"):
+        transport.send(request, timeout=5.0)
+    assert transport.send(request, timeout=5.0).body == b"<services/>"  # the next, small answer passes
+    if isinstance(transport, HttpxTransport):
+        transport.close()
+
+
+@pytest.mark.parametrize("size", [0, -1, 1.5, True])
+def test_the_limit_is_a_whole_number_of_bytes(size: object) -> None:
+    with pytest.raises(ValidationError, match="max_response_size"):
+        HttpxTransport(max_response_size=size)  # type: ignore[arg-type]

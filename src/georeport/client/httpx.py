@@ -13,9 +13,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from georeport.client.errors import RequestTimeoutError, TransportError
+from georeport.client.errors import RequestTimeoutError, TransportError, UnexpectedResponseError
 from georeport.client.retry import RetryPolicy, send_with_retries
 from georeport.client.sansio import HttpRequest, HttpResponse
+from georeport.client.urllib import MAX_RESPONSE_SIZE
+from georeport.errors import ValidationError
 
 __all__ = ["HttpxTransport"]
 
@@ -34,10 +36,13 @@ class HttpxTransport:
     Args:
         client: an ``httpx.Client`` to send with; None makes one (closed by ``close``).
         retry: when to send again, as ``UrllibTransport``.
+        max_response_size: refuse a larger body (read as a stream, so a huge
+            answer is cut off, never held whole), as ``UrllibTransport``.
         sleep: how to wait between retries.
 
     Raises:
         ImportError: httpx is not installed (the message names the extra).
+        ValidationError: ``max_response_size`` is not a whole number of bytes, at least 1.
     """
 
     def __init__(
@@ -45,8 +50,13 @@ class HttpxTransport:
         client: Any = None,
         *,
         retry: RetryPolicy | None = None,
+        max_response_size: int = MAX_RESPONSE_SIZE,
         sleep: Callable[[float], object] = time.sleep,
     ) -> None:
+        size: object = max_response_size
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise ValidationError("max_response_size", max_response_size, "a whole number of bytes, at least 1")
+        self.max_response_size = max_response_size
         self._httpx = _httpx()
         self._owned = client is None
         self.client = client if client is not None else self._httpx.Client(follow_redirects=False)
@@ -60,6 +70,7 @@ class HttpxTransport:
 
         Raises:
             TransportError: no answer after every retry; ``RequestTimeoutError`` for a timeout.
+            UnexpectedResponseError: a body over ``max_response_size``.
         """
         with self._lock:
             seed = self._rng.getrandbits(64)
@@ -72,13 +83,18 @@ class HttpxTransport:
     def _send_once(self, request: HttpRequest, timeout: float | None) -> HttpResponse:
         httpx = self._httpx
         try:
-            answer = self.client.request(
+            outgoing = self.client.build_request(
                 request.method,
                 request.url,
                 headers=list(request.headers),
                 content=request.body or None,
                 timeout=timeout,
             )
+            answer = self.client.send(outgoing, stream=True)
+            try:
+                body = self._read_bounded(answer, request)
+            finally:
+                answer.close()
         except httpx.ConnectTimeout as error:
             raise RequestTimeoutError(f"timed out connecting ({error})", request=request, connected=False) from error
         except httpx.TimeoutException as error:
@@ -87,7 +103,19 @@ class HttpxTransport:
             raise TransportError(f"{error}", request=request, connected=False) from error
         except httpx.TransportError as error:
             raise TransportError(f"{type(error).__name__}: {error}", request=request) from error
-        return HttpResponse(answer.status_code, list(answer.headers.multi_items()), answer.content)
+        return HttpResponse(answer.status_code, list(answer.headers.multi_items()), body)
+
+    def _read_bounded(self, answer: Any, request: HttpRequest) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in answer.iter_bytes():
+            size += len(chunk)
+            if size > self.max_response_size:
+                raise UnexpectedResponseError(
+                    answer.status_code, f"a body over {self.max_response_size} bytes", request=request
+                )
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     def close(self) -> None:
         """Close the httpx client if this transport made it."""
