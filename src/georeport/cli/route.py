@@ -116,6 +116,7 @@ def route(arguments: argparse.Namespace, out: TextIO) -> int:
     from georeport.errors import GeoReportError  # noqa: PLC0415
     from georeport.models import ServiceRequestList  # noqa: PLC0415
     from georeport.routing import router_from_geojson  # noqa: PLC0415
+    from georeport.wire._common import batched  # noqa: PLC0415
 
     try:
         data = Path(arguments.jurisdictions).read_bytes()
@@ -132,7 +133,7 @@ def route(arguments: argparse.Namespace, out: TextIO) -> int:
             fmt = arguments.format or reader.format
             with _output(arguments.out) as sink:
                 sink.write(b"[" if fmt == "json" else b'<?xml version="1.0" encoding="UTF-8"?>\n<service_requests>')
-                for batch in _batches(reader):
+                for batch in batched(reader, BATCH):
                     routed = ServiceRequestList(_route_batch(router, batch, explain=arguments.explain))
                     if fmt == "json" and count:
                         sink.write(b",")
@@ -145,17 +146,6 @@ def route(arguments: argparse.Namespace, out: TextIO) -> int:
     if arguments.out not in {None, "-"}:
         out.write(f"routed {count:,} request(s) over {len(router.jurisdictions)} jurisdiction(s) to {arguments.out}\n")
     return 0
-
-
-def _batches(records: Iterator[ServiceRequest]) -> Iterator[list[ServiceRequest]]:
-    batch: list[ServiceRequest] = []
-    for record in records:
-        batch.append(record)
-        if len(batch) == BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def add_parser(commands: Subcommands) -> None:

@@ -1,4 +1,4 @@
-"""Pieces both wire formats use: sources, batching without GC, kind detection (private)."""
+"""Pieces both wire formats use: sources, batching (with and without GC), kind detection (private)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ __all__ = [
     "BATCH",
     "PrefixedReader",
     "Source",
+    "batched",
     "gc_paused",
     "kind_of_request_records",
     "read_all",
@@ -45,6 +46,25 @@ def gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of ``size`` items from ``items``, the last one shorter, built lazily.
+
+    ``itertools.batched`` (Python 3.12) as lists, for the writers that turn a
+    batch at a time into text. An error raised by ``items`` propagates when
+    the batch it falls in is built (the items read before it in that batch
+    are not yielded).
+
+    Raises:
+        ValueError: ``size`` is less than 1.
+    """
+    if size < 1:
+        msg = f"batch size must be at least 1, not {size}"
+        raise ValueError(msg)
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def without_gc(items: Iterable[T], size: int = BATCH) -> Iterator[T]:

@@ -41,7 +41,7 @@ import attrs
 from georeport.errors import ParseError
 from georeport.models import ServiceRequest, ServiceRequestList
 from georeport.wire._archives import Opened, inner_name, open_input
-from georeport.wire._common import PrefixedReader, Source, read_head
+from georeport.wire._common import PrefixedReader, Source, batched, read_head
 from georeport.wire._csv import CsvRows
 from georeport.wire._json_stream import iter_json_requests
 from georeport.wire._readers import DumpReader, default_zone
@@ -230,17 +230,6 @@ def iter_dump(  # noqa: PLR0913 - each option is the caller's to set
 _BATCH = 1000
 
 
-def _batches(requests: Iterable[ServiceRequest]) -> Iterator[list[ServiceRequest]]:
-    batch: list[ServiceRequest] = []
-    for request in requests:
-        batch.append(request)
-        if len(batch) == _BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _json_text(value: object) -> str:
     import json  # noqa: PLC0415 - the standard library, cheap
 
@@ -275,7 +264,7 @@ def write_dump(
     count = 0
     if format == "xml":
         stream.write(b'<?xml version="1.0" encoding="UTF-8"?>\n<service_requests>\n')
-        for batch in _batches(requests):
+        for batch in batched(requests, _BATCH):
             parts: list[str] = []
             for request in batch:
                 _record(parts, "request", request, REQUEST_FIELDS)
@@ -288,7 +277,7 @@ def write_dump(
         lines = format == "jsonl"
         if not lines:
             stream.write(b"[")
-        for batch in _batches(requests):
+        for batch in batched(requests, _BATCH):
             items = [_json_text(item) for item in plain(ServiceRequestList(batch))]
             text = "\n".join(items) + "\n" if lines else ("\n" if not count else ",\n") + ",\n".join(items)
             stream.write(text.encode("utf-8"))

@@ -17,6 +17,7 @@ from typing import IO, Any
 
 from georeport.errors import ParseError
 from georeport.models import ServiceRequest, ServiceRequestList
+from georeport.wire._common import batched
 from georeport.wire._records import RecordBuilder
 from georeport.wire._repairs import Repairs
 from georeport.wire.json import plain
@@ -50,13 +51,7 @@ def to_feature(request: ServiceRequest) -> dict[str, Any]:
 
 def to_features(requests: Iterable[ServiceRequest]) -> Iterator[dict[str, Any]]:
     """``to_feature`` over many requests, lazily, a batch at a time (the twin of ``to_feature``)."""
-    batch: list[ServiceRequest] = []
-    for request in requests:
-        batch.append(request)
-        if len(batch) == _BATCH:
-            yield from _features(batch)
-            batch = []
-    if batch:
+    for batch in batched(requests, _BATCH):
         yield from _features(batch)
 
 
