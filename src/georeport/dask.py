@@ -32,14 +32,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 import numpy as np
 
 from georeport.errors import ValidationError
-from georeport.frames import to_pandas
+from georeport.frames import _closed, _instant, to_pandas
 from georeport.models import ServiceRequest, Status
 from georeport.wire.bulk import DEFAULT_STATUSES, StatusMapping
 from georeport.wire.columns import ColumnMapping
@@ -56,8 +56,6 @@ __all__ = ["Period", "concat_case_tables", "read_bag", "read_frame", "report", "
 
 Period = Literal["day", "week", "month", "year"]
 
-_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND: Final = timedelta(microseconds=1)
 _HOUR_US: Final = 3_600_000_000
 _Key = tuple[str | None, ...]
 _Partial = dict[_Key, tuple[int, int, int, list[np.ndarray]]]
@@ -218,14 +216,6 @@ def _checked_by(by: Sequence[str]) -> tuple[str, ...]:
     return tuple(by)
 
 
-def _micros(value: object) -> int | None:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if isinstance(value, datetime):
-        return (value - _EPOCH) // _MICROSECOND
-    return None
-
-
 def _partial(requests: Iterable[ServiceRequest], by: Sequence[str], period: Period | None, tz: str) -> _Partial:
     """Counts and close durations (microseconds) per group, for one part of the data."""
     from zoneinfo import ZoneInfo  # noqa: PLC0415 - the standard library, cheap
@@ -246,9 +236,9 @@ def _partial(requests: Iterable[ServiceRequest], by: Sequence[str], period: Peri
             counts[1] += 1
         elif request.status is Status.OPEN:
             counts[2] += 1
-        closed = _micros(request.extensions.get("closed_datetime"))
+        closed = _closed(request.extensions.get("closed_datetime"))
         if closed is not None and request.requested_datetime is not None:
-            durations[key].append(closed - (request.requested_datetime - _EPOCH) // _MICROSECOND)
+            durations[key].append(closed - _instant(request.requested_datetime))
     return {
         key: (counts[0], counts[1], counts[2], [np.asarray(durations[key], dtype=np.int64)])
         for key, counts in volumes.items()

@@ -65,15 +65,20 @@ def schema(*, tz: str = "UTC") -> pa.Schema:
     )
 
 
-def _micros(value: datetime | None) -> int | None:
+def _instant(value: datetime) -> int:
     # Integer microseconds since the epoch: exact, and UTC whatever the offset.
-    return None if value is None else (value - _EPOCH) // _MICROSECOND
+    return (value - _EPOCH) // _MICROSECOND
+
+
+def _micros(value: datetime | None) -> int | None:
+    return None if value is None else _instant(value)
 
 
 def _closed(value: object) -> int | None:
+    # A Bulk closed_datetime extension: a datetime, its ISO text, or nothing usable.
     if isinstance(value, str):
-        return _micros(datetime.fromisoformat(value))
-    return _micros(value) if isinstance(value, datetime) else None
+        return _instant(datetime.fromisoformat(value))
+    return _instant(value) if isinstance(value, datetime) else None
 
 
 def _batch(requests: list[ServiceRequest], arrow_schema: pa.Schema) -> pa.RecordBatch:
