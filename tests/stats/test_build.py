@@ -401,6 +401,77 @@ class TestPolicyBook:
         assert report.cell((("service", "basura"),), "time_to_close_median_business").value == pytest.approx(96.0)
         assert "SLA policy book" in report.indicator("on_time_closed").calendar
 
+    def test_the_same_service_takes_each_jurisdictions_policy(self):
+        from georeport.lifecycle import Case
+        from georeport.models import ServiceRequest
+        from georeport.sla import PolicyBook, SlaPolicy
+
+        panama = ZoneInfo("America/Panama")
+        monday = datetime(2024, 3, 4, 9, tzinfo=panama)
+        offices = BusinessCalendar(zone=panama, hours={"weekdays": "08:00-16:00"})
+        always = BusinessCalendar.always("America/Panama")
+        book = PolicyBook(
+            default=SlaPolicy(calendar=always, resolution=Target.calendar(timedelta(days=30))),
+            policies={
+                ("colon", "bache"): SlaPolicy(
+                    calendar=always,
+                    response=Target.calendar(timedelta(hours=1)),
+                    resolution=Target.calendar(timedelta(days=2)),
+                ),
+                ("panama", "bache"): SlaPolicy(
+                    calendar=offices, response=Target.business_days(1), resolution=Target.business_days(5)
+                ),
+            },
+        )
+
+        def one(number: int, place: str | None, extension: str = "jurisdiction_id") -> Case:
+            request = ServiceRequest(
+                service_request_id=str(number),
+                service_code="bache",
+                requested_datetime=monday,
+                extensions={extension: place} if place else {},
+            )
+            # Answered after 3 hours, closed 4 calendar days (4 x 8 office hours) later.
+            return (
+                Case(request, "phone")
+                .acknowledge(at=monday + timedelta(hours=3))
+                .close(at=monday + timedelta(days=4), to_state="resolved")
+            )
+
+        cases = [one(n, "colon") for n in range(3)]
+        cases += [one(10 + n, "panama", "routed_jurisdiction_id") for n in range(3)]
+        cases += [one(20 + n, None) for n in range(3)]  # no jurisdiction: the service's policy... none, so the default
+        table = CaseTable.from_cases(cases)
+        indicators = ("on_time_closed", "cohort_attainment", "response_on_time", "time_to_close_median_business")
+        report = build_report(
+            table,
+            _options(as_of=monday + timedelta(days=60), by=("jurisdiction",), policies=book, indicators=indicators),
+        )
+
+        def value(place: str, name: str) -> float | None:
+            return report.cell((("jurisdiction", place),), name).value
+
+        # Colon: 2 calendar days to close, 1 hour to answer: late on both.
+        assert value("colon", "on_time_closed") == 0.0
+        assert value("colon", "cohort_attainment") == 0.0
+        assert value("colon", "response_on_time") == 0.0
+        # Panama: 5 business days and one business day: on time on both.
+        assert value("panama", "on_time_closed") == 1.0
+        assert value("panama", "cohort_attainment") == 1.0
+        assert value("panama", "response_on_time") == 1.0
+        # No jurisdiction: the default (30 days to close, no response target).
+        assert value("unknown", "on_time_closed") == 1.0
+        assert report.cell((("jurisdiction", "unknown"),), "response_on_time").denominator == 0.0
+        # Business time runs on each jurisdiction's calendar: 96 hours around the clock, 32 office hours.
+        assert value("colon", "time_to_close_median_business") == pytest.approx(96.0)
+        assert value("panama", "time_to_close_median_business") == pytest.approx(32.0)
+        # Looked up by service alone, Panama's cases would have had no specific policy: the default.
+        by_service = build_report(
+            table, _options(as_of=monday + timedelta(days=60), by=("service",), policies=book, indicators=indicators)
+        )
+        assert by_service.cell((("service", "bache"),), "on_time_closed").value == pytest.approx(6 / 9)
+        assert "bache in colon: 2 days" in report.indicator("on_time_closed").calendar
+
 
 class TestResponsesNotRecorded:
     def test_a_dump_without_responses_does_not_read_0_percent(self, dump_request):

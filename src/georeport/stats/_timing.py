@@ -20,7 +20,7 @@ from georeport.sla import BusinessCalendar, Target
 from georeport.stats.cases import OPEN, CaseTable
 from georeport.stats.options import StatsOptions
 
-__all__ = ["DAY", "HOUR", "NAT", "Timing", "ints", "pause_matrix", "paused_ns", "service_rules"]
+__all__ = ["DAY", "HOUR", "NAT", "Rule", "Timing", "ints", "pause_matrix", "paused_ns", "rules", "service_rules"]
 
 DAY: Final = 86_400e9
 """Nanoseconds in a day (24 hours)."""
@@ -86,6 +86,8 @@ class Timing:
     """The resolution due time (NaT without a target)."""
     response_due: NDArray[np.int64]
     """The response due time (NaT without a target)."""
+    rules: list[Rule]
+    """The cases grouped by their targets and calendar (``rules``)."""
 
     @classmethod
     def of(cls, table: CaseTable, options: StatsOptions, as_of: int) -> Timing:
@@ -98,6 +100,7 @@ class Timing:
         if not options.include_duplicates:
             timed &= ~duplicate
         pauses = pause_matrix(table, as_of)
+        groups = rules(table, options)
         return cls(
             table,
             as_of,
@@ -108,52 +111,96 @@ class Timing:
             table.reason == OPEN,
             duplicate,
             timed,
-            _due(table, options, "resolution", pauses),
-            _due(table, options, "response", pauses),
+            _due(table, groups, "resolution", pauses),
+            _due(table, groups, "response", pauses),
+            groups,
         )
+
+
+@attrs.frozen(eq=False)
+class Rule:
+    """The rows that share one set of targets and one calendar (one ``SlaPolicy``, or the plain options)."""
+
+    rows: NDArray[np.intp]
+    resolution: Target | None
+    response: Target | None
+    calendar: BusinessCalendar | None
+
+    def target(self, which: str) -> Target | None:
+        """The ``resolution`` or ``response`` target."""
+        return self.resolution if which == "resolution" else self.response
+
+
+def _rows_by_key(keys: NDArray[np.int64], count: int) -> list[tuple[int, NDArray[np.intp]]]:
+    """For each key present (``0 <= key < count``), its rows."""
+    small = keys.astype(np.int16) if count < np.iinfo(np.int16).max else keys
+    order = np.argsort(small, kind="stable")  # numpy sorts 16-bit integers by radix sort: linear time
+    bounds = np.concatenate(([0], np.cumsum(np.bincount(keys, minlength=count))))
+    return [(key, order[bounds[key] : bounds[key + 1]]) for key in range(count) if bounds[key + 1] > bounds[key]]
+
+
+def rules(table: CaseTable, options: StatsOptions) -> list[Rule]:
+    """The cases grouped by the targets and calendar that apply to them.
+
+    With ``options.policies`` each case takes the ``SlaPolicy`` of its service in its
+    jurisdiction (``PolicyBook.policy_for``: service in jurisdiction, service anywhere,
+    jurisdiction, default), the jurisdiction being the table's ``jurisdiction`` dimension
+    (``jurisdiction_id`` or ``routed_jurisdiction_id``); cases under one policy form one
+    rule, so each policy's due times take one ``due_many``. Without a book: the
+    per-service targets, then the defaults, on ``options.calendar``.
+    """
+    service = table.dimensions["service"]
+    services = len(service.labels) + 1
+    place = table.dimensions.get("jurisdiction")
+    places = 1 if place is None or options.policies is None else len(place.labels) + 1
+    keys = service.codes.astype(np.int64) + 1
+    if place is not None and places > 1:
+        keys = keys * places + place.codes + 1
+    merged: dict[tuple[int, int, int], tuple[Rule, list[NDArray[np.intp]]]] = {}
+    for key, rows in _rows_by_key(keys, services * places):
+        code, where = divmod(key, places)
+        label = service.label(code - 1) if code > 0 else None
+        if options.policies is not None:
+            jurisdiction = place.label(where - 1) if place is not None and where > 0 else None
+            policy = options.policies.policy_for(label, jurisdiction=jurisdiction)
+            if policy is None:
+                rule = Rule(rows=rows, resolution=None, response=None, calendar=None)
+            else:
+                rule = Rule(rows=rows, resolution=policy.resolution, response=policy.response, calendar=policy.calendar)
+        else:
+            resolution = options.resolution_targets.get(label, options.resolution_target) if label else None
+            response = options.response_targets.get(label, options.response_target) if label else None
+            rule = Rule(
+                rows=rows,
+                resolution=options.resolution_target if label is None else resolution,
+                response=options.response_target if label is None else response,
+                calendar=options.calendar,
+            )
+        identity = (id(rule.resolution), id(rule.response), id(rule.calendar))
+        merged.setdefault(identity, (rule, []))[1].append(rows)
+    return [
+        attrs.evolve(rule, rows=parts[0] if len(parts) == 1 else np.sort(np.concatenate(parts)))
+        for rule, parts in merged.values()
+    ]
 
 
 def service_rules(
     table: CaseTable, options: StatsOptions, which: str
 ) -> list[tuple[NDArray[np.intp], Target | None, BusinessCalendar | None]]:
-    """The rows of each service with their ``which`` (``resolution``/``response``) target and calendar.
-
-    With ``options.policies`` each service takes its ``SlaPolicy`` (target and calendar);
-    otherwise the per-service targets, then the default, on ``options.calendar``.
-    """
-    service = table.dimensions["service"]
-    codes = service.codes
-    order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(-1, len(service.labels) + 1))
-    out: list[tuple[NDArray[np.intp], Target | None, BusinessCalendar | None]] = []
-    default = options.resolution_target if which == "resolution" else options.response_target
-    by_service = options.resolution_targets if which == "resolution" else options.response_targets
-    for code in range(-1, len(service.labels)):
-        rows = order[bounds[code + 1] : bounds[code + 2]]
-        if rows.size == 0:
-            continue
-        label = service.label(code) if code >= 0 else None
-        if options.policies is not None:
-            policy = options.policies.policy_for(label)
-            if policy is None:
-                out.append((rows, None, None))
-                continue
-            out.append((rows, policy.resolution if which == "resolution" else policy.response, policy.calendar))
-            continue
-        target = by_service.get(label, default) if label is not None else default
-        out.append((rows, target, options.calendar))
-    return out
+    """The rows of each rule with their ``which`` (``resolution``/``response``) target and calendar (see ``rules``)."""
+    return [(rule.rows, rule.target(which), rule.calendar) for rule in rules(table, options)]
 
 
 def _due(
     table: CaseTable,
-    options: StatsOptions,
+    groups: list[Rule],
     which: str,
     pauses: tuple[NDArray[np.datetime64], NDArray[np.datetime64]],
 ) -> NDArray[np.int64]:
     size = len(table)
     due = np.full(size, NAT, dtype=np.int64)
-    for rows, target, calendar in service_rules(table, options, which):
+    for rule in groups:
+        rows, target, calendar = rule.rows, rule.target(which), rule.calendar
         if target is None:
             continue
         if target.kind.value == "calendar" and pauses[0].shape[1] == 0 and isinstance(target.amount, timedelta):

@@ -33,7 +33,7 @@ from georeport.lifecycle import ClosureReason
 from georeport.sla import BusinessCalendar, Target
 from georeport.stats import backlog as backlog_module
 from georeport.stats import equity as equity_module
-from georeport.stats._timing import DAY, HOUR, NAT, Timing, ints, pause_matrix, paused_ns, service_rules
+from georeport.stats._timing import DAY, HOUR, NAT, Timing, ints, pause_matrix, paused_ns
 from georeport.stats.cases import CLOSED_UNKNOWN_REASON, REASONS, CaseTable
 from georeport.stats.grouping import Grouper, to_instant
 from georeport.stats.indicators import INDICATORS, define
@@ -197,10 +197,10 @@ def _elapsed_days(
 def _elapsed_business(
     ctx: _Context, stops: NDArray[np.int64], censor_at: NDArray[np.int64]
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
-    """Business hours from request to ``stops`` under each service's calendar, pauses excluded (georeport.sla).
+    """Business hours from request to ``stops`` under each request's calendar, pauses excluded (georeport.sla).
 
-    A request whose service has no calendar (a policy book without a policy for it) gets NaN and is
-    left out of the business-time figures.
+    A request without a calendar (a policy book without a policy for its service in its jurisdiction)
+    gets NaN and is left out of the business-time figures.
     """
     timing = ctx.timing
     end = _ends(timing, stops, censor_at).view("datetime64[ns]")
@@ -210,9 +210,9 @@ def _elapsed_business(
     pause_ends = np.where(late, np.datetime64("NaT"), np.minimum(pause_ends, end[:, None]))
     hours = np.full(len(timing.table), np.nan)
     calendars: dict[int, tuple[BusinessCalendar, list[NDArray[np.intp]]]] = {}
-    for rows, _, calendar in service_rules(timing.table, ctx.options, "resolution"):
-        if calendar is not None:
-            calendars.setdefault(id(calendar), (calendar, []))[1].append(rows)
+    for rule in timing.rules:
+        if rule.calendar is not None:
+            calendars.setdefault(id(rule.calendar), (rule.calendar, []))[1].append(rule.rows)
     for calendar, parts in calendars.values():
         rows = np.concatenate(parts)
         elapsed = calendar.elapsed_many(
@@ -614,13 +614,16 @@ def _policy_text(options: StatsOptions, which: str) -> str:
     for name, policy in entries:
         target = policy.resolution if which == "resolution" else policy.response
         parts.append(f"{name}: {target if target is not None else 'none'} ({policy.calendar.zone.key})")
-    return "per service from the SLA policy book: " + "; ".join(parts)
+    return "per service and jurisdiction from the SLA policy book: " + "; ".join(parts)
 
 
 def _calendar_text(options: StatsOptions) -> str:
     calendar = options.calendar
     if options.policies is not None:
-        return "business time of each service's calendar in the SLA policy book (working hours, holidays, half-days)"
+        return (
+            "business time of the calendar of each request's policy in the SLA policy book (by service and "
+            "jurisdiction; working hours, holidays, half-days)"
+        )
     if calendar is None:
         return "no business calendar given"
     return f"business time of the calendar in {calendar.zone.key} (working hours, holidays, half-days)"

@@ -61,8 +61,9 @@ class StatsOptions:
         response_target: the default response target.
         response_targets: per ``service`` code.
         calendar: the business calendar for business-time figures and business targets.
-        policies: a ``georeport.sla.PolicyBook``: each service's response and resolution targets
-            and calendar (instead of the targets and calendar above).
+        policies: a ``georeport.sla.PolicyBook``: the response and resolution targets and the
+            calendar of each request, by its service in its jurisdiction (the ``jurisdiction``
+            dimension), instead of the targets and calendar above.
         min_group_size: groups with fewer requests are "too few to compare".
         reopen_days: the reopen window, in days after the first close.
         quick_close_minutes: closes this soon after creation are counted in the data-quality table.
