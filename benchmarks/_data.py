@@ -23,25 +23,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Literal
 
-FIELDS = (
-    "service_request_id",
-    "status",
-    "status_notes",
-    "service_name",
-    "service_code",
-    "description",
-    "agency_responsible",
-    "service_notice",
-    "requested_datetime",
-    "updated_datetime",
-    "expected_datetime",
-    "address",
-    "address_id",
-    "zipcode",
-    "lat",
-    "long",
-    "media_url",
-)
+from georeport.wire._records import REQUEST_FIELDS
 
 Record = dict[str, Any]
 Format = Literal["xml", "json"]
@@ -280,7 +262,7 @@ XML_TAIL = "</service_requests>\n"
 def xml_record(record: Record) -> str:
     """One ``<request>`` element, indented as the standard's examples are."""
     parts = ["  <request>\n"]
-    for name in FIELDS:
+    for name in REQUEST_FIELDS:
         value = record[name]
         if value is None:
             parts.append(f"    <{name}/>\n")

@@ -34,26 +34,11 @@ from zoneinfo import ZoneInfo
 
 from benchmarks import _data
 from benchmarks._harness import MB, Table, best_of, child_answer, machine, parser, run_child
+from georeport.wire.bulk import BULK_FIELDS
 
 RSS_LIMIT_MB = 200
 SOURCES = ("Phone", "Mobile App", "Website", "Twitter", "Text/SMS")
 STATUSES = {"open": ("Open", "In Progress", "Hold"), "closed": ("Closed",)}
-BULK_HEADER = (
-    "service_request_id",
-    "requested_datetime",
-    "updated_datetime",
-    "closed_date",
-    "status_description",
-    "status_notes",
-    "source",
-    "service_name",
-    "service_subtype",
-    "description",
-    "agency_responsible",
-    "address",
-    "lat",
-    "long",
-)
 NYC_HEADER = [
     "Unique Key",
     "Created Date",
@@ -183,7 +168,7 @@ def documents(n: int, seed: int) -> dict[str, bytes]:
     docs = {
         "xml": _data.to_xml(records),
         "json": _data.to_json(records),
-        "bulk-csv": _csv_text(BULK_HEADER, (bulk_row(r, i) for i, r in enumerate(records))).encode(),
+        "bulk-csv": _csv_text(BULK_FIELDS, (bulk_row(r, i) for i, r in enumerate(records))).encode(),
         "nyc": _csv_text(NYC_HEADER, (nyc_row(r, i) for i, r in enumerate(records))).encode(),
     }
     docs["jsonl"] = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode()
@@ -251,7 +236,7 @@ def write_big(path: Path, fmt: str, size: int, seed: int) -> tuple[int, int]:
     """Write a dump of at least ``size`` bytes, a batch at a time; (records, bytes)."""
     if fmt == "xml":
         return _data.write_file(path, "xml", size, seed=seed)
-    header = BULK_HEADER if fmt == "bulk-csv" else NYC_HEADER
+    header = BULK_FIELDS if fmt == "bulk-csv" else NYC_HEADER
     make = bulk_row if fmt == "bulk-csv" else nyc_row
     count = written = 0
     with path.open("wb") as handle:
