@@ -75,6 +75,7 @@ __all__ = [
 ]
 
 Format = Literal["xml", "json"]
+"""The two GeoReport v2 document formats ``load`` and ``dump`` take (``sniff_format`` tells them apart)."""
 
 
 def sniff_format(head: bytes | str) -> Format:

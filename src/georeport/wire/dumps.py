@@ -72,6 +72,7 @@ __all__ = [
 ]
 
 DumpFormat = Literal["xml", "json", "jsonl", "bulk-csv", "bulk-json", "bulk-xml", "geojson", "csv"]
+"""A dump format's name, as ``iter_dump`` and ``write_dump`` take it (``csv``: a city export, read only)."""
 DUMP_FORMATS: Final[tuple[str, ...]] = get_args(DumpFormat)
 """Every format ``iter_dump`` reads."""
 WRITE_FORMATS: Final[tuple[str, ...]] = tuple(name for name in DUMP_FORMATS if name != "csv")
