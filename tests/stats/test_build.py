@@ -473,6 +473,56 @@ class TestPolicyBook:
         assert "bache in colon: 2 days" in report.indicator("on_time_closed").calendar
 
 
+class TestCurves:
+    def test_time_to_first_response_curves_censor_the_unanswered(self, dump_request):
+        as_of = T0 + timedelta(days=20)
+
+        def answered(number: int, days: int) -> object:
+            return dump_request(
+                number,
+                status="closed",
+                closed=T0 + timedelta(days=10),
+                first_response_datetime=(T0 + timedelta(days=days)).isoformat(),
+            )
+
+        requests = [answered(n, 1 + n) for n in range(4)]
+        requests += [dump_request(10, status="closed", closed=T0 + timedelta(days=2))]  # censored at its close
+        requests += [dump_request(20), dump_request(21)]  # open and unanswered: censored at the as-of time
+        report = build_report(
+            CaseTable.from_requests(requests),
+            _options(
+                as_of=as_of,
+                by=("agency",),
+                response_target=timedelta(days=2),
+                indicators=("time_to_first_response_median",),
+            ),
+        )
+        (close,) = report.curves("close")
+        (response,) = report.curves("first_response")
+        assert report.curves() == (close,)
+        assert [curve.clock for curve in report.survival] == ["close", "first_response"]
+        assert (close.n, close.events, close.censored) == (7, 5, 2)
+        assert (response.n, response.events, response.censored) == (7, 4, 3)
+        # Answered at days 1-4; the one closed unanswered leaves the risk set after day 2:
+        # S(1) = 6/7, S(2) = 5/7, S(3) = 5/7 * 3/4, S(4) = 5/7 * 3/4 * 2/3.
+        assert response.times[:4] == pytest.approx((1.0, 2.0, 3.0, 4.0))
+        assert response.survival[:4] == pytest.approx((6 / 7, 5 / 7, 15 / 28, 5 / 14))
+        assert response.median == pytest.approx(4.0)
+        assert response.median == report.cell((("agency", "Roads"),), "time_to_first_response_median").value
+        assert response.target == 2.0
+        assert close.target is None
+        assert all(
+            low <= value <= high
+            for low, value, high in zip(response.low, response.survival, response.high, strict=True)
+        )
+
+    def test_no_response_curves_when_the_data_records_no_responses(self, dump_request):
+        requests = [dump_request(n, status="closed", closed=T0 + timedelta(days=1 + n)) for n in range(5)]
+        report = build_report(CaseTable.from_requests(requests), _options(as_of=T0 + timedelta(days=10)))
+        assert [curve.clock for curve in report.survival] == ["close"]
+        assert report.curves("first_response") == ()
+
+
 class TestResponsesNotRecorded:
     def test_a_dump_without_responses_does_not_read_0_percent(self, dump_request):
         requests = [dump_request(n, status="closed", closed=T0 + timedelta(days=1)) for n in range(5)]

@@ -383,10 +383,11 @@ class TestFigures:
         figures = document.xpath("//section[@id='survival']//figure")
         assert len(figures) == 2
         assert text_of(figures[1].find("figcaption")) == (
-            "Share of requests still open, time to first response (business hours)"
+            "Share of requests not yet answered, time to first response (business hours)"
         )
-        heads = [text_of(th) for th in table_after(figures[1]).xpath("thead//th")][5:]
-        assert heads == [f"Open at {hours} business hours" for hours in (8, 16, 24, 32)]
+        heads = [text_of(th) for th in table_after(figures[1]).xpath("thead//th")]
+        assert heads[2:4] == ["Answered", "Unanswered (censored)"]
+        assert heads[5:] == [f"Unanswered at {hours} business hours" for hours in (8, 16, 24, 32)]
         axis = figures[1].xpath(".//*[local-name()='g'][contains(@class, 'x-axis')]/*[local-name()='text']")
         assert [text_of(tick) for tick in axis] == ["0", "8", "16", "24", "32", "Time since received (business hours)"]
 
@@ -581,6 +582,38 @@ class TestDemoScript:
             assert table_after(figure).xpath("tbody/tr")
         captions = [text_of(c) for c in document.xpath("//section[@id='headline']//caption")]
         assert len(captions) == len(report.indicators)
+
+    @pytest.mark.parametrize("language", ["en", "es"])
+    def test_demo_report_draws_the_time_to_first_response_curves(self, language: str) -> None:
+        spec = importlib.util.spec_from_file_location("report_screenshot", SCRIPT)
+        assert spec is not None
+        assert spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        report = module.demo_report(language, preset="general", n=300)
+        responses = report.curves("first_response")
+        assert responses
+        assert len(report.curves("close")) == len(responses)
+        words = LABELS[language]
+        title = words["survival_title.first_response"].format(
+            clock=words["clock.first_response"], unit=words["unit.days"]
+        )
+        page = render_html(report)
+        assert page == render_html(report)  # byte-deterministic with the new charts too
+        document = parse(page)
+        figures = [
+            figure
+            for figure in document.xpath("//section[@id='survival']//figure")
+            if text_of(figure.find("figcaption")) == title
+        ]
+        assert figures
+        assert words["survival_y.first_response"] in text_of(figures[0])
+        rows = [row for figure in figures for row in rows_of(table_after(figure))]
+        assert [(row[1], row[2], row[3]) for row in rows] == [
+            (f"{curve.n:,}", f"{curve.events:,}", f"{curve.censored:,}") for curve in responses
+        ]
+        heads = [text_of(th) for th in table_after(figures[0]).xpath("thead//th")]
+        assert heads[2:4] == [words["events.first_response"], words["censored.first_response"]]
 
 
 class TestPresetLabels:

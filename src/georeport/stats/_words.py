@@ -1,7 +1,8 @@
 """The report page's fixed words, in English and Spanish (private; ``georeport.stats.html.LABELS``).
 
 A table of words per language, by key: section titles, column heads, captions,
-``flag.<flag>``/``flag_help.<flag>``, ``unit.<unit>``, ``clock.<clock>``.
+``flag.<flag>``/``flag_help.<flag>``, ``unit.<unit>``, ``clock.<clock>``; a chart word
+followed by ``.<clock>`` (``survival_y.first_response``) words that clock's chart its own way.
 Every language has the same keys as English (a test holds it).
 """
 
@@ -22,7 +23,7 @@ _EN: dict[str, str] = {
     ),
     "notes": "Read this first",
     "charts": "Charts",
-    "survival": "Share of requests still open",
+    "survival": "Time to respond and to close: share of requests still waiting",
     "backlog": "Backlog flow",
     "ages": "Age of open requests",
     "quality": "Data quality",
@@ -65,6 +66,17 @@ _EN: dict[str, str] = {
     ),
     "survival_x": "Time since received ({unit})",
     "survival_y": "Still open (%)",
+    "survival_title.first_response": "Share of requests not yet answered, time {clock} ({unit})",
+    "survival_desc.first_response": (
+        "Kaplan-Meier step curves of the share of requests not yet answered against time since received "
+        "({unit}), requests still unanswered censored at the as-of time and requests closed without a response "
+        "censored at their close, with 95% confidence bands, for: {groups}. The table after the chart gives the "
+        "same figures."
+    ),
+    "survival_y.first_response": "Not yet answered (%)",
+    "events.first_response": "Answered",
+    "censored.first_response": "Unanswered (censored)",
+    "still_open_at.first_response": "Unanswered at {time} {unit}",
     "backlog_title": "Backlog flow: {group}",
     "backlog_desc": (
         "Top: requests open at the end of each period, reproduced from history. Bottom: requests opened "
@@ -139,7 +151,7 @@ _ES: dict[str, str] = {
     ),
     "notes": "Lea esto primero",
     "charts": "Gráficos",
-    "survival": "Proporción de solicitudes aún abiertas",
+    "survival": "Tiempo de respuesta y de cierre: proporción de solicitudes aún en espera",
     "backlog": "Flujo de pendientes",
     "ages": "Antigüedad de las solicitudes abiertas",
     "quality": "Calidad de los datos",
@@ -184,6 +196,17 @@ _ES: dict[str, str] = {
     ),
     "survival_x": "Tiempo desde la recepción ({unit})",
     "survival_y": "Aún abiertas (%)",
+    "survival_title.first_response": "Proporción de solicitudes aún sin respuesta, tiempo {clock} ({unit})",
+    "survival_desc.first_response": (
+        "Curvas escalonadas de Kaplan-Meier de la proporción de solicitudes aún sin respuesta según el tiempo "
+        "desde su recepción ({unit}), con las aún sin respuesta censuradas a la fecha de corte y las cerradas sin "
+        "respuesta censuradas a su cierre, y bandas de confianza de 95%, para: {groups}. La tabla que sigue al "
+        "gráfico da las mismas cifras."
+    ),
+    "survival_y.first_response": "Aún sin respuesta (%)",
+    "events.first_response": "Respondidas",
+    "censored.first_response": "Sin respuesta (censuradas)",
+    "still_open_at.first_response": "Sin respuesta a {time} {unit}",
     "backlog_title": "Flujo de pendientes: {group}",
     "backlog_desc": (
         "Arriba: solicitudes abiertas al final de cada período, reconstruidas del historial. Abajo: solicitudes "

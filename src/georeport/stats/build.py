@@ -172,6 +172,8 @@ class _Context:
     options: StatsOptions
     cohort: NDArray[np.int64]
     series: list[BacklogPoint]
+    durations: dict[str, tuple[NDArray[np.float64], NDArray[np.bool_]]] = attrs.field(factory=dict)
+    """Calendar-day durations and whether the stop was seen, by clock, computed once (``_days``)."""
 
     @property
     def size(self) -> int:
@@ -192,6 +194,14 @@ def _elapsed_days(
     paused = paused_ns(timing.table, end, timing.as_of)
     days = np.maximum(end - timing.requested - paused, 0) / DAY
     return days, stops != NAT
+
+
+def _days(ctx: _Context, clock: str) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """``_elapsed_days`` of ``clock``, computed once per report (the indicators and the curves share it)."""
+    if clock not in ctx.durations:
+        stops, censor_at = _clock(ctx.timing, clock)
+        ctx.durations[clock] = _elapsed_days(ctx.timing, stops, censor_at)
+    return ctx.durations[clock]
 
 
 def _elapsed_business(
@@ -251,7 +261,7 @@ def _timing_columns(ctx: _Context, wanted: Sequence[str]) -> dict[str, _Column]:
                 chosen = [rows[known[rows]] for rows in parts]
                 columns = _km_columns(np.nan_to_num(durations), observed, chosen, (0.5, 0.9))
             else:
-                durations, observed = _elapsed_days(ctx.timing, stops, censor_at)
+                durations, observed = _days(ctx, clock)
                 columns = _km_columns(durations, observed, parts, (0.5, 0.9))
             out.update(zip(ids, columns, strict=True))
     return out
@@ -563,43 +573,56 @@ def _referral_cells(ctx: _Context) -> list[Cell]:
     return cells
 
 
-def _curves(ctx: _Context) -> list[SurvivalCurve]:
-    """Time-to-close curves per base group (all periods together), thinned to about 200 steps."""
-    timing, grouper = ctx.timing, ctx.grouper
-    durations, observed = _elapsed_days(timing, timing.closed, np.full(len(timing.table), NAT, dtype=np.int64))
-    target = ctx.options.resolution_target
-    line = None
+def _curve_target(options: StatsOptions, clock: str) -> float | None:
+    """The target line of a clock's charts, in days: only one calendar-time target for every request."""
+    default = options.resolution_target if clock == "close" else options.response_target
+    by_service = options.resolution_targets if clock == "close" else options.response_targets
     if (
-        target is not None
-        and not ctx.options.resolution_targets
-        and isinstance(target.amount, timedelta)
-        and target.kind.value == "calendar"
+        default is not None
+        and not by_service
+        and options.policies is None
+        and isinstance(default.amount, timedelta)
+        and default.kind.value == "calendar"
     ):
-        line = target.amount / timedelta(days=1)
+        return default.amount / timedelta(days=1)
+    return None
+
+
+def _curves(ctx: _Context) -> list[SurvivalCurve]:
+    """Kaplan-Meier curves per base group (all periods together), thinned to about 200 steps.
+
+    Time to close for every table; time to first response (a request closed without a response
+    censored at its close) when the table records responses.
+    """
+    timing, grouper = ctx.timing, ctx.grouper
+    clocks = ("close", "first_response") if ctx.table.responses_recorded else ("close",)
+    parts = _split(grouper.base, timing.timed, len(grouper.base_groups))
     curves = []
-    for group, rows in enumerate(_split(grouper.base, timing.timed, len(grouper.base_groups))):
-        fit = kaplan_meier(durations[rows], observed[rows])
-        if fit.n == 0:
-            continue
-        keep = np.unique(np.round(fit.survival * _CURVE_POINTS), return_index=True)[1]
-        keep = np.unique(np.concatenate((keep, [fit.times.size - 1])))
-        median = fit.quantile(0.5).value
-        curves.append(
-            SurvivalCurve(
-                group=grouper.base_groups[group],
-                clock="close",
-                unit="days",
-                times=tuple(float(value) for value in fit.times[keep]),
-                survival=tuple(float(value) for value in fit.survival[keep]),
-                low=tuple(float(value) for value in fit.low[keep]),
-                high=tuple(float(value) for value in fit.high[keep]),
-                n=fit.n,
-                events=fit.events,
-                censored=fit.censored,
-                target=line,
-                median=median,
+    for clock in clocks:
+        days, observed = _days(ctx, clock)
+        line = _curve_target(ctx.options, clock)
+        for group, rows in enumerate(parts):
+            fit = kaplan_meier(days[rows], observed[rows])
+            if fit.n == 0:
+                continue
+            keep = np.unique(np.round(fit.survival * _CURVE_POINTS), return_index=True)[1]
+            keep = np.unique(np.concatenate((keep, [fit.times.size - 1])))
+            curves.append(
+                SurvivalCurve(
+                    group=grouper.base_groups[group],
+                    clock=clock,
+                    unit="days",
+                    times=tuple(fit.times[keep].tolist()),
+                    survival=tuple(fit.survival[keep].tolist()),
+                    low=tuple(fit.low[keep].tolist()),
+                    high=tuple(fit.high[keep].tolist()),
+                    n=fit.n,
+                    events=fit.events,
+                    censored=fit.censored,
+                    target=line,
+                    median=fit.quantile(0.5).value,
+                )
             )
-        )
     return curves
 
 

@@ -417,6 +417,11 @@ def _survival_chart(  # noqa: PLR0913 - one chart's coordinates
     steps: Sequence[float],
 ) -> str:
     clock_words = page.raw(f"clock.{clock}") if f"clock.{clock}" in page.words else clock
+
+    def key(word: str) -> str:
+        # A clock may word the chart its own way (``survival_y.first_response``: not yet answered).
+        return f"{word}.{clock}" if f"{word}.{clock}" in page.words else word
+
     names = [page.group_label(curve.group) for curve in curves]
     chart_id = page.next_chart_id()
     target_text = _svg.tick_text(target) if target is not None else ""
@@ -426,10 +431,10 @@ def _survival_chart(  # noqa: PLR0913 - one chart's coordinates
             for name, curve in zip(names, curves, strict=True)
         ],
         id_prefix=chart_id,
-        title=page.raw("survival_title", clock=clock_words, unit=unit),
-        description=page.raw("survival_desc", unit=unit, groups="; ".join(names)),
+        title=page.raw(key("survival_title"), clock=clock_words, unit=unit),
+        description=page.raw(key("survival_desc"), unit=unit, groups="; ".join(names)),
         x_label=page.raw("survival_x", unit=unit),
-        y_label=page.raw("survival_y"),
+        y_label=page.raw(key("survival_y")),
         target_days=target,
         target_label=page.raw("target_line", time=target_text, unit=unit),
         no_data=page.raw("no_data"),
@@ -441,11 +446,12 @@ def _survival_chart(  # noqa: PLR0913 - one chart's coordinates
         checkpoints = sorted([*checkpoints, target])
     heads = (
         f'<th scope="col">{page.w("group")}</th><th scope="col" class="num">{page.w("n")}</th>'
-        f'<th scope="col" class="num">{page.w("events")}</th><th scope="col" class="num">{page.w("censored")}</th>'
+        f'<th scope="col" class="num">{page.w(key("events"))}</th>'
+        f'<th scope="col" class="num">{page.w(key("censored"))}</th>'
         f'<th scope="col" class="num">{page.w("median")}</th>'
     )
     heads += "".join(
-        f'<th scope="col" class="num">{page.w("still_open_at", time=_svg.tick_text(time), unit=unit)}</th>'
+        f'<th scope="col" class="num">{page.w(key("still_open_at"), time=_svg.tick_text(time), unit=unit)}</th>'
         for time in checkpoints
     )
     rows = []
@@ -460,8 +466,8 @@ def _survival_chart(  # noqa: PLR0913 - one chart's coordinates
             f'<td class="num">{_count(curve.events)}</td><td class="num">{_count(curve.censored)}</td>'
             f'<td class="num">{_e(median)}</td>{shares}</tr>'
         )
-    title = page.w("survival_title", clock=clock_words, unit=unit)
-    caption = page.w("chart_data", title=page.raw("survival_title", clock=clock_words, unit=unit))
+    title = page.w(key("survival_title"), clock=clock_words, unit=unit)
+    caption = page.w("chart_data", title=page.raw(key("survival_title"), clock=clock_words, unit=unit))
     return f'<figure id="{chart_id}">{svg}<figcaption>{title}</figcaption></figure>' + _table(
         caption, heads, rows, class_="chart-data"
     )

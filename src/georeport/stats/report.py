@@ -302,7 +302,7 @@ class Report:
     quality: tuple[QualityRow, ...] = ()
     """The data-quality table."""
     survival: tuple[SurvivalCurve, ...] = ()
-    """Kaplan-Meier curves per group (time to close)."""
+    """Kaplan-Meier curves per group: time to close, then time to first response (``SurvivalCurve.clock``)."""
     backlog: tuple[BacklogPoint, ...] = ()
     """The backlog flow per group and period."""
     ages: tuple[AgeBucket, ...] = ()
@@ -324,6 +324,10 @@ class Report:
             if indicator.id == indicator_id:
                 return indicator
         raise KeyError(indicator_id)
+
+    def curves(self, clock: str = "close") -> tuple[SurvivalCurve, ...]:
+        """The Kaplan-Meier curves of one clock (``close`` or ``first_response``), one per group."""
+        return tuple(curve for curve in self.survival if curve.clock == clock)
 
     def groups(self) -> tuple[Group, ...]:
         """The distinct groups of ``cells``, in order of first appearance."""
