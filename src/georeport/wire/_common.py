@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from itertools import islice
-from typing import IO, Any, TypeVar
+from typing import IO, Any, Literal, TypeVar
 
 from georeport.models import DocumentKind
 from georeport.wire._records import RECEIPT_FIELDS
@@ -22,6 +22,7 @@ __all__ = [
     "kind_of_request_records",
     "read_all",
     "read_head",
+    "sniff_markup",
     "without_gc",
 ]
 
@@ -106,6 +107,20 @@ def read_head(stream: IO[bytes], size: int) -> bytes:
         parts.append(chunk)
         got += len(chunk)
     return b"".join(parts)
+
+
+def sniff_markup(head: bytes) -> Literal["xml", "json"] | None:
+    """``xml`` or ``json`` by the first byte of ``head`` that is not a BOM or white space; None for anything else.
+
+    What the dump readers guess when no name or option says the format
+    (None is CSV to them).
+    """
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith(b"<"):
+        return "xml"
+    if stripped.startswith((b"[", b"{")):
+        return "json"
+    return None
 
 
 def read_all(source: Source) -> bytes | str:

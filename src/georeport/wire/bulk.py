@@ -37,7 +37,7 @@ import attrs
 from georeport.errors import ParseError
 from georeport.models import JSONValue, ServiceRequest, Status
 from georeport.wire._archives import open_input
-from georeport.wire._common import PrefixedReader, Source, read_head
+from georeport.wire._common import PrefixedReader, Source, read_head, sniff_markup
 from georeport.wire._csv import CsvRows, fit_row
 from georeport.wire._json_stream import iter_json_requests
 from georeport.wire._readers import DumpReader, default_zone
@@ -304,12 +304,7 @@ def _sniff(head: bytes, name: str | None) -> BulkEncoding:
         for encoding in ("csv", "json", "xml"):
             if lowered.endswith("." + encoding):
                 return encoding
-    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if stripped.startswith(b"<"):
-        return "xml"
-    if stripped.startswith((b"[", b"{")):
-        return "json"
-    return "csv"
+    return sniff_markup(head) or "csv"
 
 
 def iter_bulk(  # noqa: PLR0913 - each option is the caller's to set

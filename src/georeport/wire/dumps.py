@@ -41,7 +41,7 @@ import attrs
 from georeport.errors import ParseError
 from georeport.models import ServiceRequest, ServiceRequestList
 from georeport.wire._archives import Opened, inner_name, open_input
-from georeport.wire._common import PrefixedReader, Source, batched, read_head
+from georeport.wire._common import PrefixedReader, Source, batched, read_head, sniff_markup
 from georeport.wire._csv import CsvRows
 from georeport.wire._json_stream import iter_json_requests
 from georeport.wire._readers import DumpReader, default_zone
@@ -110,15 +110,6 @@ def dump_format(name: str | os.PathLike[str], *, mapping: bool = False) -> DumpF
                 return "csv"
             return found  # type: ignore[return-value]
     return None
-
-
-def _sniffed(head: bytes) -> DumpFormat:
-    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if stripped.startswith(b"<"):
-        return "xml"
-    if stripped.startswith((b"[", b"{")):
-        return "json"
-    return "bulk-csv"
 
 
 def _reader(  # noqa: PLR0913 - one dispatch for every format
@@ -212,7 +203,7 @@ def iter_dump(  # noqa: PLR0913 - each option is the caller's to set
         if chosen is None and opened.name:
             chosen = dump_format(opened.name)
         if chosen is None:
-            chosen = _sniffed(head)
+            chosen = sniff_markup(head) or "bulk-csv"
         return _reader(
             opened,
             stream,

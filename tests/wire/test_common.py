@@ -1,4 +1,4 @@
-"""``wire._common.batched``: the one batching helper of the writers and ``georeport route``."""
+"""``wire._common``'s shared pieces: ``batched`` (writers, ``georeport route``), ``sniff_markup`` (dump readers)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from georeport.wire._common import batched
+from georeport.wire._common import batched, sniff_markup
 
 
 @given(items=st.lists(st.integers()), size=st.integers(min_value=1, max_value=7))
@@ -25,3 +25,18 @@ def test_an_empty_iterable_gives_no_batch() -> None:
 def test_a_size_below_one_is_refused(size: int) -> None:
     with pytest.raises(ValueError, match="at least 1"):
         list(batched([1, 2], size))
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b"<service_requests>", "xml"),
+        (b"\xef\xbb\xbf  \r\n<?xml", "xml"),
+        (b"\t[{", "json"),
+        (b"{}", "json"),
+        (b"service_request_id,requested_datetime", None),
+        (b"", None),
+    ],
+)
+def test_markup_is_told_by_its_first_byte_past_a_bom_and_spaces(head: bytes, expected: str | None) -> None:
+    assert sniff_markup(head) == expected
