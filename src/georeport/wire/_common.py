@@ -15,6 +15,7 @@ from georeport.wire._records import RECEIPT_FIELDS
 
 __all__ = [
     "BATCH",
+    "WRITE_BATCH",
     "PrefixedReader",
     "Source",
     "batched",
@@ -24,6 +25,7 @@ __all__ = [
     "read_head",
     "sniff_markup",
     "without_gc",
+    "write_json_array",
 ]
 
 T = TypeVar("T")
@@ -33,6 +35,9 @@ Source = bytes | bytearray | memoryview | str | os.PathLike[str] | IO[bytes] | I
 
 BATCH = 4096
 """Records built per batch with the cyclic garbage collector paused."""
+
+WRITE_BATCH = 1000
+"""Items a writer turns into text before writing them out."""
 
 _RECEIPT_KEYS = frozenset(RECEIPT_FIELDS)
 
@@ -121,6 +126,27 @@ def sniff_markup(head: bytes) -> Literal["xml", "json"] | None:
     if stripped.startswith((b"[", b"{")):
         return "json"
     return None
+
+
+def write_json_array(stream: IO[bytes], texts: Iterable[str], *, opening: str = "[", closing: str = "]") -> int:
+    """Write ``opening``, the JSON ``texts`` one a line with commas between, then ``closing``; returns the count.
+
+    The writers' JSON arrays (``write_dump``, the Bulk JSON, GeoJSON's
+    features): UTF-8, encoded and written ``WRITE_BATCH`` items at a time, so
+    memory stays constant. With no item the array is ``opening + closing``
+    on one line.
+    """
+    parts = [opening]
+    count = 0
+    for text in texts:
+        parts.append(",\n" + text if count else "\n" + text)
+        count += 1
+        if count % WRITE_BATCH == 0:
+            stream.write("".join(parts).encode("utf-8"))
+            parts = []
+    parts.append(f"\n{closing}\n" if count else f"{closing}\n")
+    stream.write("".join(parts).encode("utf-8"))
+    return count
 
 
 def read_all(source: Source) -> bytes | str:

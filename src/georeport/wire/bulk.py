@@ -37,7 +37,7 @@ import attrs
 from georeport.errors import ParseError
 from georeport.models import JSONValue, ServiceRequest, Status
 from georeport.wire._archives import open_input
-from georeport.wire._common import PrefixedReader, Source, read_head, sniff_markup
+from georeport.wire._common import WRITE_BATCH, PrefixedReader, Source, read_head, sniff_markup, write_json_array
 from georeport.wire._csv import CsvRows, fit_row
 from georeport.wire._json_stream import iter_json_requests
 from georeport.wire._readers import DumpReader, default_zone
@@ -472,9 +472,6 @@ def to_bulk(
     return buffer.getvalue()
 
 
-_BATCH = 1000
-
-
 def _write_csv(requests: Iterable[ServiceRequest], stream: IO[bytes], columns: Sequence[str]) -> int:
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
@@ -484,7 +481,7 @@ def _write_csv(requests: Iterable[ServiceRequest], stream: IO[bytes], columns: S
         row = bulk_record(request, columns=columns)
         writer.writerow([_cell(row[name]) for name in columns])
         count += 1
-        if count % _BATCH == 0:
+        if count % WRITE_BATCH == 0:
             stream.write(text.getvalue().encode("utf-8"))
             text.seek(0)
             text.truncate()
@@ -493,19 +490,10 @@ def _write_csv(requests: Iterable[ServiceRequest], stream: IO[bytes], columns: S
 
 
 def _write_json(requests: Iterable[ServiceRequest], stream: IO[bytes], columns: Sequence[str]) -> int:
-    parts: list[str] = ["["]
-    count = 0
-    for request in requests:
-        if count:
-            parts.append(",")
-        parts.append("\n" + json.dumps(bulk_record(request, columns=columns), ensure_ascii=False, allow_nan=False))
-        count += 1
-        if count % _BATCH == 0:
-            stream.write("".join(parts).encode("utf-8"))
-            parts = []
-    parts.append("\n]\n" if count else "]\n")
-    stream.write("".join(parts).encode("utf-8"))
-    return count
+    texts = (
+        json.dumps(bulk_record(request, columns=columns), ensure_ascii=False, allow_nan=False) for request in requests
+    )
+    return write_json_array(stream, texts)
 
 
 def _write_xml(requests: Iterable[ServiceRequest], stream: IO[bytes], columns: Sequence[str]) -> int:
@@ -522,7 +510,7 @@ def _write_xml(requests: Iterable[ServiceRequest], stream: IO[bytes], columns: S
                 parts.append(f"<{name}>{escape_text(_cell(value))}</{name}>")
         parts.append("</request>\n")
         count += 1
-        if count % _BATCH == 0:
+        if count % WRITE_BATCH == 0:
             stream.write("".join(parts).encode("utf-8"))
             parts = []
     parts.append("</service_requests>\n")

@@ -41,7 +41,15 @@ import attrs
 from georeport.errors import ParseError
 from georeport.models import ServiceRequest, ServiceRequestList
 from georeport.wire._archives import Opened, inner_name, open_input
-from georeport.wire._common import PrefixedReader, Source, batched, read_head, sniff_markup
+from georeport.wire._common import (
+    WRITE_BATCH,
+    PrefixedReader,
+    Source,
+    batched,
+    read_head,
+    sniff_markup,
+    write_json_array,
+)
 from georeport.wire._csv import CsvRows
 from georeport.wire._json_stream import iter_json_requests
 from georeport.wire._readers import DumpReader, default_zone
@@ -219,9 +227,6 @@ def iter_dump(  # noqa: PLR0913 - each option is the caller's to set
 
 
 # --- writing ---------------------------------------------------------------------------
-_BATCH = 1000
-
-
 def _json_text(value: object) -> str:
     import json  # noqa: PLC0415 - the standard library, cheap
 
@@ -256,7 +261,7 @@ def write_dump(
     count = 0
     if format == "xml":
         stream.write(b'<?xml version="1.0" encoding="UTF-8"?>\n<service_requests>\n')
-        for batch in batched(requests, _BATCH):
+        for batch in batched(requests, WRITE_BATCH):
             parts: list[str] = []
             for request in batch:
                 _record(parts, "request", request, REQUEST_FIELDS)
@@ -266,16 +271,14 @@ def write_dump(
         stream.write(b"</service_requests>\n")
         return count
     if format in ("json", "jsonl"):
-        lines = format == "jsonl"
-        if not lines:
-            stream.write(b"[")
-        for batch in batched(requests, _BATCH):
-            items = [_json_text(item) for item in plain(ServiceRequestList(batch))]
-            text = "\n".join(items) + "\n" if lines else ("\n" if not count else ",\n") + ",\n".join(items)
-            stream.write(text.encode("utf-8"))
-            count += len(batch)
-        if not lines:
-            stream.write(b"\n]\n" if count else b"]\n")
+        texts = (
+            _json_text(item) for batch in batched(requests, WRITE_BATCH) for item in plain(ServiceRequestList(batch))
+        )
+        if format == "json":
+            return write_json_array(stream, texts)
+        for lines in batched(texts, WRITE_BATCH):
+            stream.write(("\n".join(lines) + "\n").encode("utf-8"))
+            count += len(lines)
         return count
     msg = f"cannot write format {format!r}: use one of {', '.join(WRITE_FORMATS)}"
     raise ValueError(msg)

@@ -17,14 +17,12 @@ from typing import IO, Any
 
 from georeport.errors import ParseError
 from georeport.models import ServiceRequest, ServiceRequestList
-from georeport.wire._common import batched
+from georeport.wire._common import WRITE_BATCH, batched, write_json_array
 from georeport.wire._records import RecordBuilder
 from georeport.wire._repairs import Repairs
 from georeport.wire.json import plain
 
 __all__ = ["from_geojson", "to_feature", "to_features", "to_geojson", "write_geojson"]
-
-_BATCH = 1000
 
 
 def _features(batch: list[ServiceRequest]) -> Iterator[dict[str, Any]]:
@@ -51,7 +49,7 @@ def to_feature(request: ServiceRequest) -> dict[str, Any]:
 
 def to_features(requests: Iterable[ServiceRequest]) -> Iterator[dict[str, Any]]:
     """``to_feature`` over many requests, lazily, a batch at a time (the twin of ``to_feature``)."""
-    for batch in batched(requests, _BATCH):
+    for batch in batched(requests, WRITE_BATCH):
         yield from _features(batch)
 
 
@@ -65,18 +63,8 @@ def write_geojson(requests: Iterable[ServiceRequest], stream: IO[bytes]) -> int:
         ValidationError: never for a model's values (they are JSON-safe);
             ``ValueError`` for a NaN coordinate that bypassed the model.
     """
-    stream.write(b'{"type":"FeatureCollection","features":[')
-    count = 0
-    parts: list[str] = []
-    for feature in to_features(requests):
-        parts.append(("\n" if not count else ",\n") + json.dumps(feature, ensure_ascii=False, allow_nan=False))
-        count += 1
-        if count % _BATCH == 0:
-            stream.write("".join(parts).encode("utf-8"))
-            parts = []
-    parts.append("\n]}\n" if count else "]}\n")
-    stream.write("".join(parts).encode("utf-8"))
-    return count
+    texts = (json.dumps(feature, ensure_ascii=False, allow_nan=False) for feature in to_features(requests))
+    return write_json_array(stream, texts, opening='{"type":"FeatureCollection","features":[', closing="]}")
 
 
 def to_geojson(requests: Iterable[ServiceRequest]) -> bytes:
