@@ -39,7 +39,7 @@ import attrs
 import numpy as np
 
 from georeport.errors import ValidationError
-from georeport.frames import _closed, _instant, to_pandas
+from georeport.frames import _TEXT, _closed, _instant, to_pandas
 from georeport.models import ServiceRequest, Status
 from georeport.wire.bulk import DEFAULT_STATUSES, StatusMapping
 from georeport.wire.columns import ColumnMapping
@@ -185,24 +185,7 @@ def _field(request: ServiceRequest, name: str) -> str | None:
     return value.value if isinstance(value, Status) else str(value)
 
 
-_MODEL_FIELDS: Final = frozenset(
-    (
-        "service_request_id",
-        "status",
-        "status_notes",
-        "service_name",
-        "service_code",
-        "description",
-        "agency_responsible",
-        "service_notice",
-        "address",
-        "address_id",
-        "zipcode",
-        "media_url",
-    )
-)
-
-
+_MODEL_FIELDS: Final = frozenset(_TEXT)  # the request's text fields, grouped by as they are
 _UNGROUPABLE: Final = frozenset(field.name for field in attrs.fields(ServiceRequest)) - _MODEL_FIELDS
 
 

@@ -34,6 +34,7 @@ __all__ = ["COLUMNS", "record_batches", "schema", "to_arrow", "to_pandas"]
 _FIELDS: Final = tuple(field.name for field in attrs.fields(ServiceRequest) if field.name != "extensions")
 _TIMES: Final = ("requested_datetime", "updated_datetime", "expected_datetime")
 _FLOATS: Final = ("lat", "long")
+_TEXT: Final = tuple(name for name in _FIELDS if name not in _TIMES and name not in _FLOATS)  # string columns
 _BULK_TEXT: Final = ("status_description", "source", "service_subtype")
 _BULK: Final = frozenset(("closed_datetime", *_BULK_TEXT))
 
