@@ -8,16 +8,14 @@ the same ``RetryPolicy`` as the built-in transport.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
 from georeport.client.errors import RequestTimeoutError, TransportError, UnexpectedResponseError
-from georeport.client.retry import RetryPolicy, send_with_retries
+from georeport.client.retry import RetryPolicy, _RetryingTransport
 from georeport.client.sansio import HttpRequest, HttpResponse
 from georeport.client.urllib import MAX_RESPONSE_SIZE
-from georeport.errors import ValidationError
 
 __all__ = ["HttpxTransport"]
 
@@ -30,7 +28,7 @@ def _httpx() -> Any:
     return httpx
 
 
-class HttpxTransport:
+class HttpxTransport(_RetryingTransport):
     """Send requests with an ``httpx.Client`` (yours, or one made and owned here).
 
     Args:
@@ -53,32 +51,10 @@ class HttpxTransport:
         max_response_size: int = MAX_RESPONSE_SIZE,
         sleep: Callable[[float], object] = time.sleep,
     ) -> None:
-        size: object = max_response_size
-        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-            raise ValidationError("max_response_size", max_response_size, "a whole number of bytes, at least 1")
-        self.max_response_size = max_response_size
+        super().__init__(retry=retry, max_response_size=max_response_size, sleep=sleep)
         self._httpx = _httpx()
         self._owned = client is None
         self.client = client if client is not None else self._httpx.Client(follow_redirects=False)
-        self.retry = retry or RetryPolicy()
-        self._sleep = sleep
-        self._rng = self.retry.rng()
-        self._lock = threading.Lock()
-
-    def send(self, request: HttpRequest, *, timeout: float | None) -> HttpResponse:
-        """Send ``request`` (retrying as the policy says) and return the answer, whatever its status.
-
-        Raises:
-            TransportError: no answer after every retry; ``RequestTimeoutError`` for a timeout.
-            UnexpectedResponseError: a body over ``max_response_size``.
-        """
-        with self._lock:
-            seed = self._rng.getrandbits(64)
-        rng = self.retry.rng()
-        rng.seed(seed)
-        return send_with_retries(
-            self._send_once, request, timeout=timeout, policy=self.retry, rng=rng, sleep=self._sleep
-        )
 
     def _send_once(self, request: HttpRequest, timeout: float | None) -> HttpResponse:
         httpx = self._httpx

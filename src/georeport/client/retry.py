@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import random
+import threading
 from collections.abc import Callable
 
 import attrs
@@ -134,3 +135,40 @@ def send_with_retries(  # noqa: PLR0913 - the loop's collaborators, all keyword-
                 return response
         sleep(wait)
         attempt += 1
+
+
+class _RetryingTransport:
+    """What every transport shares: the checked body bound, the retry policy, and ``send`` over ``_send_once``.
+
+    Thread-safe: each ``send`` seeds its own jitter generator from a shared
+    one, under a lock, so one transport may serve a thread pool.
+    """
+
+    def __init__(self, *, retry: RetryPolicy | None, max_response_size: int, sleep: Callable[[float], object]) -> None:
+        size: object = max_response_size
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise ValidationError("max_response_size", max_response_size, "a whole number of bytes, at least 1")
+        self.retry = retry or RetryPolicy()
+        self.max_response_size = max_response_size
+        self._sleep = sleep
+        self._rng = self.retry.rng()
+        self._lock = threading.Lock()
+
+    def send(self, request: HttpRequest, *, timeout: float | None) -> HttpResponse:
+        """Send ``request`` (retrying as the policy says) and return the answer, whatever its status.
+
+        Raises:
+            TransportError: no answer, after every retry; ``RequestTimeoutError`` when the last try timed out.
+            UnexpectedResponseError: a body over ``max_response_size``.
+        """
+        with self._lock:
+            seed = self._rng.getrandbits(64)
+        rng = self.retry.rng()
+        rng.seed(seed)
+        return send_with_retries(
+            self._send_once, request, timeout=timeout, policy=self.retry, rng=rng, sleep=self._sleep
+        )
+
+    def _send_once(self, request: HttpRequest, timeout: float | None) -> HttpResponse:
+        """Send ``request`` once: an answer, or ``TransportError`` (each transport's own)."""
+        raise NotImplementedError

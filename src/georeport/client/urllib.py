@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import http.client
 import socket
-import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 
 from georeport.client.errors import RequestTimeoutError, TransportError, UnexpectedResponseError
-from georeport.client.retry import RetryPolicy, send_with_retries
+from georeport.client.retry import RetryPolicy, _RetryingTransport
 from georeport.client.sansio import HttpRequest, HttpResponse
 from georeport.errors import ValidationError
 
@@ -47,7 +46,7 @@ class _NoPostRedirect(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)  # type: ignore[arg-type]
 
 
-class UrllibTransport:
+class UrllibTransport(_RetryingTransport):
     """Send requests with ``urllib.request``, blocking, with timeouts and retries.
 
     Thread-safe: one transport may serve a thread pool (the jitter's random
@@ -76,36 +75,11 @@ class UrllibTransport:
         proxies: Mapping[str, str] | None = None,
         sleep: Callable[[float], object] = time.sleep,
     ) -> None:
-        size: object = max_response_size
-        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-            raise ValidationError("max_response_size", max_response_size, "a whole number of bytes, at least 1")
-        self.retry = retry or RetryPolicy()
-        self.max_response_size = max_response_size
-        self._sleep = sleep
-        self._rng = self.retry.rng()
-        self._lock = threading.Lock()
+        super().__init__(retry=retry, max_response_size=max_response_size, sleep=sleep)
         handlers: list[urllib.request.BaseHandler] = [_NoPostRedirect()]
         if proxies is not None:
             handlers.append(urllib.request.ProxyHandler(dict(proxies)))
         self._opener = urllib.request.build_opener(*handlers)
-
-    def _pause(self, seconds: float) -> None:
-        self._sleep(seconds)
-
-    def send(self, request: HttpRequest, *, timeout: float | None) -> HttpResponse:
-        """Send ``request`` (retrying as the policy says) and return the answer, whatever its status.
-
-        Raises:
-            TransportError: no answer, after every retry; ``RequestTimeoutError`` when the last try timed out.
-            UnexpectedResponseError: a body over ``max_response_size``.
-        """
-        with self._lock:
-            seed = self._rng.getrandbits(64)
-        rng = self.retry.rng()
-        rng.seed(seed)
-        return send_with_retries(
-            self._send_once, request, timeout=timeout, policy=self.retry, rng=rng, sleep=self._pause
-        )
 
     def _send_once(self, request: HttpRequest, timeout: float | None) -> HttpResponse:
         if not request.url.startswith(("http://", "https://")):
