@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, TextIO
 
-from georeport.cli._base import Subcommands
+from georeport.cli._base import Subcommands, output_file
 from georeport.cli._progress import add_progress_option
 from georeport.wire.columns import MAPPINGS
 from georeport.wire.dumps import DUMP_FORMATS, WRITE_FORMATS
@@ -60,29 +58,6 @@ def _open_input(path: str) -> tuple[IO[bytes], int | None]:
     return handle, os.fstat(handle.fileno()).st_size
 
 
-@contextlib.contextmanager
-def _output(path: str) -> Iterator[IO[bytes]]:
-    """The output stream; a file is written beside its place and moved there on success."""
-    if path == "-":
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
-        return
-    target = Path(path)
-    partial = target.with_name(target.name + ".part")
-    try:
-        if path.lower().endswith(".gz"):
-            import gzip  # noqa: PLC0415 - only when compressing
-
-            with gzip.open(partial, "wb") as handle:
-                yield handle  # type: ignore[misc]
-        else:
-            with partial.open("wb") as handle:
-                yield handle
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
-
-
 def convert(arguments: argparse.Namespace, out: TextIO) -> int:
     """Run ``georeport convert``; 0 when done, 1 when the input cannot be read."""
     from georeport.cli._progress import Progress  # noqa: PLC0415
@@ -123,7 +98,7 @@ def convert(arguments: argparse.Namespace, out: TextIO) -> int:
                 default_timezone=arguments.default_timezone,
                 member=arguments.member,
             )
-            with reader, _output(arguments.output) as sink:
+            with reader, output_file(arguments.output, gzip_suffix=True) as sink:
                 if arguments.dedupe:
                     keeper = Deduplicator()
                     keeper.add_many(reader)

@@ -23,13 +23,11 @@ records are not kept (convert such a dump first).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from georeport.cli._base import Subcommands
+from georeport.cli._base import Subcommands, output_file
 
 if TYPE_CHECKING:
     from georeport.models import ServiceRequest
@@ -38,23 +36,6 @@ if TYPE_CHECKING:
 __all__ = ["add_parser", "route"]
 
 BATCH = 10_000
-
-
-@contextlib.contextmanager
-def _output(path: str | None) -> Iterator[IO[bytes]]:
-    """Standard output, or a file written beside its place and moved there when complete."""
-    if path is None or path == "-":
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
-        return
-    target = Path(path)
-    partial = target.with_name(target.name + ".part")
-    try:
-        with partial.open("wb") as handle:
-            yield handle
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def _route_batch(router: Router, records: list[ServiceRequest], *, explain: bool) -> list[ServiceRequest]:
@@ -131,7 +112,7 @@ def route(arguments: argparse.Namespace, out: TextIO) -> int:
         with warnings.catch_warnings(), georeport.iter_requests(Path(arguments.file)) as reader:
             warnings.simplefilter("ignore", georeport.DialectWarning)
             fmt = arguments.format or reader.format
-            with _output(arguments.out) as sink:
+            with output_file(arguments.out) as sink:
                 sink.write(b"[" if fmt == "json" else b'<?xml version="1.0" encoding="UTF-8"?>\n<service_requests>')
                 for batch in batched(reader, BATCH):
                     routed = ServiceRequestList(_route_batch(router, batch, explain=arguments.explain))
