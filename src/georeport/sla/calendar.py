@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from georeport.errors import ValidationError
+from georeport.sla._declared import Declared
 from georeport.sla._instants import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -292,7 +293,7 @@ def _holiday_source(value: object) -> HolidaySource | None:
 
 
 @attrs.frozen(kw_only=True)
-class BusinessCalendar:
+class BusinessCalendar(Declared):
     """When the clock runs: a zone, weekly hours, holidays and half-days.
 
     Args:
@@ -354,20 +355,6 @@ class BusinessCalendar:
         from georeport.sla._declaration import calendar_from_dict  # noqa: PLC0415 - a cycle otherwise
 
         return calendar_from_dict(data)
-
-    @classmethod
-    def from_toml(cls, text: str) -> BusinessCalendar:
-        """A calendar from a TOML declaration (see ``from_dict``)."""
-        from georeport.sla._declaration import load_toml  # noqa: PLC0415
-
-        return cls.from_dict(load_toml(text))
-
-    @classmethod
-    def from_json(cls, text: str | bytes) -> BusinessCalendar:
-        """A calendar from a JSON declaration (see ``from_dict``)."""
-        from georeport.sla._declaration import load_json  # noqa: PLC0415
-
-        return cls.from_dict(load_json(text))
 
     def to_dict(self) -> dict[str, Any]:
         """The calendar's declaration: ``from_dict(calendar.to_dict()) == calendar``."""

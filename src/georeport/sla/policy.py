@@ -24,6 +24,7 @@ import numpy.typing as npt
 from georeport.errors import ValidationError
 from georeport.lifecycle import Case
 from georeport.models import ServiceRequest
+from georeport.sla._declared import Declared
 from georeport.sla._instants import NAT, ns_array, to_datetime64
 from georeport.sla.calendar import BusinessCalendar
 from georeport.sla.states import DEFAULT_AT_RISK, TargetStatus, TargetStatusArrays, _check_share, status, status_many
@@ -276,7 +277,7 @@ def _labels(
 
 
 @attrs.frozen(kw_only=True)
-class PolicyBook:
+class PolicyBook(Declared):
     """The policies of a programme: per (jurisdiction, service_code), with a default.
 
     A key's jurisdiction or service code may be None: ``(None, "POTHOLE")`` is the pothole
@@ -374,17 +375,3 @@ class PolicyBook:
         from georeport.sla._declaration import book_from_dict  # noqa: PLC0415 - a cycle otherwise
 
         return book_from_dict(data)
-
-    @classmethod
-    def from_toml(cls, text: str) -> PolicyBook:
-        """A book from a TOML declaration."""
-        from georeport.sla._declaration import load_toml  # noqa: PLC0415
-
-        return cls.from_dict(load_toml(text))
-
-    @classmethod
-    def from_json(cls, text: str | bytes) -> PolicyBook:
-        """A book from a JSON declaration."""
-        from georeport.sla._declaration import load_json  # noqa: PLC0415
-
-        return cls.from_dict(load_json(text))
