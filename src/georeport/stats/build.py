@@ -146,8 +146,12 @@ def _km_columns(
 ) -> list[_Column]:
     size = len(parts)
     columns = [_column(size) for _ in quantiles]
-    for group, rows in enumerate(parts):
-        fit = kaplan_meier(durations[rows], observed[rows])
+    # One gather for every group, then each group's durations are a contiguous view (no copy per group).
+    bounds = np.cumsum([0, *(rows.size for rows in parts)]).tolist()
+    rows = np.concatenate([np.zeros(0, np.intp), *parts])
+    gathered, seen = durations[rows], observed[rows]
+    for group in range(size):
+        fit = kaplan_meier(gathered[bounds[group] : bounds[group + 1]], seen[bounds[group] : bounds[group + 1]])
         for column, q in zip(columns, quantiles, strict=True):
             column.numerator[group] = fit.events
             column.denominator[group] = fit.n
@@ -174,6 +178,19 @@ class _Context:
     series: list[BacklogPoint]
     durations: dict[str, tuple[NDArray[np.float64], NDArray[np.bool_]]] = attrs.field(factory=dict)
     """Calendar-day durations and whether the stop was seen, by clock, computed once (``_days``)."""
+    orders: dict[str, NDArray[np.intp]] = attrs.field(factory=dict)
+    """The rows sorted by ``cohort`` or ``base`` group code, computed once (``_parts``)."""
+
+    def parts(self, by: str, mask: NDArray[np.bool_]) -> list[NDArray[np.intp]]:
+        """``_split`` of the ``cohort`` or ``base`` codes, sorting the rows by code once per report."""
+        codes = self.cohort if by == "cohort" else self.grouper.base
+        size = self.size if by == "cohort" else len(self.grouper.base_groups)
+        if by not in self.orders:
+            self.orders[by] = np.concatenate([np.zeros(0, np.intp), *_split(codes, codes >= 0, size)])
+        order = self.orders[by]
+        chosen = order[mask[order]]  # still sorted by code, rows increasing within a code
+        bounds = np.concatenate(([0], np.cumsum(np.bincount(codes[chosen], minlength=size)[:size])))
+        return [chosen[bounds[index] : bounds[index + 1]] for index in range(size)]
 
     @property
     def size(self) -> int:
@@ -247,7 +264,7 @@ def _clock(timing: Timing, clock: str) -> tuple[NDArray[np.int64], NDArray[np.in
 
 def _timing_columns(ctx: _Context, wanted: Sequence[str]) -> dict[str, _Column]:
     out: dict[str, _Column] = {}
-    parts = _split(ctx.cohort, ctx.timing.timed, ctx.size)
+    parts = ctx.parts("cohort", ctx.timing.timed)
     for clock in ("first_response", "close", "first_close"):
         for business in (False, True):
             suffix = "_business" if business else ""
@@ -270,35 +287,31 @@ def _timing_columns(ctx: _Context, wanted: Sequence[str]) -> dict[str, _Column]:
 def _cohort_attainment(ctx: _Context, due: NDArray[np.int64], stops: NDArray[np.int64]) -> _Column:
     timing = ctx.timing
     eligible = timing.timed & (due != NAT)
-    allowed = (due - timing.requested).astype(np.float64)
     observed = stops != NAT
-    end = np.where(observed, stops, timing.as_of)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(allowed > 0, (end - timing.requested) / allowed, np.where(end > timing.requested, np.inf, 0.0))
-    ratio = np.maximum(ratio, 0.0)
-    # Past the due time the outcome is known (late): censoring beyond 1 changes nothing at 1.
-    column = _column(ctx.size)
-    parts = _split(ctx.cohort, eligible, ctx.size)
-    not_due = eligible & (due > timing.as_of)
-    provisional = _any(ctx.cohort, not_due, ctx.size)
     on_time = observed & (stops <= due)
-    for group, rows in enumerate(parts):
-        column.n[group] = rows.size
-        column.denominator[group] = rows.size
-        column.numerator[group] = float(on_time[rows].sum())
-        if rows.size == 0:
-            column.flags[group].add(Flag.EMPTY)
-            continue
-        if not provisional[group]:
-            # No request of the group can still become on time or late before its due time: nothing is
-            # censored before 1, and the Kaplan-Meier estimate at 1 is exactly the plain proportion.
-            value = column.numerator[group] / rows.size
-            _, low_w, high_w = wilson_many([column.numerator[group]], [rows.size])
-            column.value[group], column.low[group], column.high[group] = value, float(low_w[0]), float(high_w[0])
-            continue
-        finite = np.isfinite(ratio[rows])
-        durations = np.where(finite, ratio[rows], 1e9)
-        fit = kaplan_meier(durations, observed[rows] & finite)
+    not_due = eligible & (due > timing.as_of)
+    sizes = _count(ctx.cohort, eligible, ctx.size)
+    # Where no request of a group can still become on time or late before its due time, nothing is
+    # censored before 1 and the Kaplan-Meier estimate at 1 is exactly the plain proportion (Wilson's interval).
+    column = _proportion(_count(ctx.cohort, eligible & on_time, ctx.size), sizes)
+    provisional = np.flatnonzero(_any(ctx.cohort, not_due, ctx.size))
+    if provisional.size == 0:
+        return column
+    # The others are fitted: Kaplan-Meier of the share of the allowed time used, censored at the as-of time.
+    # Past the due time the outcome is known (late): censoring beyond 1 changes nothing at 1.
+    in_provisional = np.zeros(ctx.size + 1, dtype=np.bool_)
+    in_provisional[provisional] = True
+    chosen = eligible & in_provisional[ctx.cohort]
+    parts = ctx.parts("cohort", chosen)
+    for group in provisional.tolist():
+        rows = parts[group]
+        allowed = (due[rows] - timing.requested[rows]).astype(np.float64)
+        end = np.where(observed[rows], stops[rows], timing.as_of) - timing.requested[rows]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(allowed > 0, end / allowed, np.where(end > 0, np.inf, 0.0))
+        ratio = np.maximum(ratio, 0.0)
+        finite = np.isfinite(ratio)
+        fit = kaplan_meier(np.where(finite, ratio, 1e9), observed[rows] & finite)
         value, low, high = fit.closed_by(1.0)
         known = rows.size - int(not_due[rows].sum() - (observed[rows] & not_due[rows]).sum())
         if low == high:
@@ -306,8 +319,7 @@ def _cohort_attainment(ctx: _Context, due: NDArray[np.int64], stops: NDArray[np.
             _, low_w, high_w = wilson_many([column.numerator[group]], [max(known, 1)])
             low, high = float(low_w[0]), float(high_w[0])
         column.value[group], column.low[group], column.high[group] = value, low, high
-        if provisional[group]:
-            column.flags[group].add(Flag.PROVISIONAL)
+        column.flags[group].add(Flag.PROVISIONAL)
     return column
 
 
@@ -397,7 +409,7 @@ def _snapshot_columns(ctx: _Context) -> dict[str, _Column]:
     out["open_past_due"] = column
     ages = (timing.as_of - timing.requested) / DAY
     median, oldest = _count_column(np.full(nbase, np.nan)), _count_column(np.full(nbase, np.nan))
-    for group, rows in enumerate(_split(grouper.base, counted, nbase)):
+    for group, rows in enumerate(ctx.parts("base", counted)):
         median.n[group] = oldest.n[group] = rows.size
         median.denominator[group] = oldest.denominator[group] = rows.size
         if rows.size:
@@ -596,7 +608,7 @@ def _curves(ctx: _Context) -> list[SurvivalCurve]:
     """
     timing, grouper = ctx.timing, ctx.grouper
     clocks = ("close", "first_response") if ctx.table.responses_recorded else ("close",)
-    parts = _split(grouper.base, timing.timed, len(grouper.base_groups))
+    parts = ctx.parts("base", timing.timed)
     curves = []
     for clock in clocks:
         days, observed = _days(ctx, clock)
