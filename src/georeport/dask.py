@@ -39,7 +39,7 @@ import attrs
 import numpy as np
 
 from georeport.errors import ValidationError
-from georeport.frames import _TEXT, _closed, _instant, to_pandas
+from georeport.frames import _TEXT, _closed, _extra, _instant, to_pandas
 from georeport.models import ServiceRequest, Status
 from georeport.wire.bulk import DEFAULT_STATUSES, StatusMapping
 from georeport.wire.columns import ColumnMapping
@@ -62,12 +62,7 @@ _Partial = dict[_Key, tuple[int, int, int, list[np.ndarray]]]
 
 
 def _dask() -> Any:
-    try:
-        import dask.bag  # noqa: PLC0415 - an optional extra, imported when needed
-    except ImportError as error:  # pragma: no cover - the test environment has it
-        msg = 'georeport.dask needs dask: pip install "open311-georeport[dask]"'
-        raise ImportError(msg) from error
-    return dask
+    return _extra("dask.bag", extra="dask", user="georeport.dask")
 
 
 def _plan(

@@ -15,6 +15,7 @@ pandas and pyarrow are imported when first needed (``pip install
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -46,13 +47,23 @@ _MICROSECOND: Final = timedelta(microseconds=1)
 _BATCH: Final = 65536
 
 
-def _pyarrow() -> Any:
+def _extra(module: str, *, extra: str, user: str) -> Any:
+    """Import ``module`` (an optional extra's) and return its top-level package.
+
+    Raises:
+        ImportError: it is not installed; the message names the extra that installs it.
+    """
+    package = module.partition(".")[0]
     try:
-        import pyarrow  # noqa: ICN001, PLC0415 - an optional extra, imported when needed
-    except ImportError as error:  # pragma: no cover - the test environment has it
-        msg = 'georeport.frames needs pyarrow: pip install "open311-georeport[frames]"'
+        importlib.import_module(module)
+    except ImportError as error:
+        msg = f'{user} needs {package}: pip install "open311-georeport[{extra}]"'
         raise ImportError(msg) from error
-    return pyarrow
+    return importlib.import_module(package)
+
+
+def _pyarrow() -> Any:
+    return _extra("pyarrow", extra="frames", user="georeport.frames")
 
 
 def schema(*, tz: str = "UTC") -> pa.Schema:
@@ -162,10 +173,6 @@ def to_pandas(requests: Iterable[ServiceRequest], *, tz: str = "UTC") -> pd.Data
         >>> list(frame["service_request_id"]), str(frame["lat"].dtype), str(frame["requested_datetime"].dtype)
         (['1', '2'], 'float64', 'datetime64[us, UTC]')
     """
-    try:
-        import pandas  # noqa: F401, ICN001, PLC0415 - an optional extra, imported when needed
-    except ImportError as error:  # pragma: no cover - the test environment has it
-        msg = 'georeport.frames.to_pandas needs pandas: pip install "open311-georeport[frames]"'
-        raise ImportError(msg) from error
+    _extra("pandas", extra="frames", user="georeport.frames.to_pandas")
     frame: pd.DataFrame = to_arrow(requests, tz=tz).to_pandas()
     return frame
