@@ -316,11 +316,10 @@ class RecordBuilder(Coercer):
 
     # --- service requests ----------------------------------------------------------
     def service_request(self, raw: dict[str, Any], index: int | None, line: int | None = None) -> ServiceRequest:
-        """One ``<request>`` of a requests document.
+        """One ``<request>`` of a requests document, as a dict of wire values.
 
-        The hot loop of every reader: each field is first tried in the form the
-        standard gives (a stripped string, a W3C datetime, a float) inline, and
-        only a value in another form costs a call to the repairing path.
+        Aliases are resolved and unknown fields become extensions here; the
+        values themselves are read by ``request_row``.
         """
         if raw.__class__ is not dict:
             return self._not_a_record(raw, "request", index, line)  # type: ignore[no-any-return]
@@ -330,32 +329,28 @@ class RecordBuilder(Coercer):
             fields, ext = raw, {}
         else:
             fields, ext = self._split(raw, _REQUEST_KEYS, REQUEST_ALIASES, index, line)
+        if len(fields) == _REQUEST_FIELD_COUNT and not ext:  # every standard field, nothing else: one call
+            return self.request_row(_ALL_REQUEST_FIELDS(fields), ext, index, line)
+        get = fields.get
+        return self.request_row(tuple([get(name) for name in REQUEST_FIELDS]), ext, index, line)
+
+    def request_row(
+        self, row: tuple[Any, ...], ext: dict[str, JSONValue], index: int | None, line: int | None
+    ) -> ServiceRequest:
+        """A request from its 17 wire values in ``REQUEST_FIELDS`` order (None where absent).
+
+        ``ext`` holds the record's other fields; repairs that lose a value add
+        ``<field>_original`` to it. Each value is first tried in the form the
+        standard gives (a stripped string, a W3C datetime, a float) inline, and
+        only a value in another form costs a call to the repairing path.
+        """
         text = self.text
         ident = self._id
         stamp = self.timestamp
-        if len(fields) == _REQUEST_FIELD_COUNT and not ext:  # every standard field, nothing else: one call
-            (
-                sid, status, notes, name, code, description, agency, notice, requested_raw,
-                updated_raw, expected_raw, address, address_id, zipcode, lat, long, media,
-            ) = _ALL_REQUEST_FIELDS(fields)  # fmt: skip
-        else:
-            get = fields.get
-            sid, status, notes, name, code = (
-                get("service_request_id"),
-                get("status"),
-                get("status_notes"),
-                get("service_name"),
-                get("service_code"),
-            )
-            description, agency, notice = get("description"), get("agency_responsible"), get("service_notice")
-            requested_raw, updated_raw, expected_raw = (
-                get("requested_datetime"),
-                get("updated_datetime"),
-                get("expected_datetime"),
-            )
-            address, address_id, zipcode = get("address"), get("address_id"), get("zipcode")
-            lat, long, media = get("lat"), get("long"), get("media_url")
-
+        (
+            sid, status, notes, name, code, description, agency, notice, requested_raw,
+            updated_raw, expected_raw, address, address_id, zipcode, lat, long, media,
+        ) = row  # fmt: skip
         sid = (
             (sid.strip() or None)
             if sid.__class__ is str and sid != "null"

@@ -175,6 +175,78 @@ def _parse(data: bytes, repairs: Repairs) -> etree._Element:
     return root
 
 
+# --- the clean fast path ---------------------------------------------------------------
+# A requests document in the standard's own shape (every record the 17 fields in
+# their order, as plain text, no namespace, attribute, comment or character
+# reference) is read with one regular expression per record instead of a tree.
+# Anything else, and any record that needs a repair, goes down the lxml path.
+_SPACE = "[ \t\n]*"
+_CHARS = "[^<\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]{1,1000000}+"  # XML 1.0 text; longer ones go to libxml2
+_CLEAN_HEAD = re.compile(
+    "<\\?xml[ \t\n]+version=([\"'])1\\.0\\1(?:[ \t\n]+encoding=([\"'])(?i:utf-8)\\2)?"
+    f"(?:[ \t\n]+standalone=([\"'])(?:yes|no)\\3)?{_SPACE}\\?>{_SPACE}<service_requests>"
+    f"|<service_requests>"
+)
+_CLEAN_REQUEST = re.compile(
+    f"{_SPACE}<request>"
+    + "".join(f"{_SPACE}<{name}(?:{_SPACE}/>|>({_CHARS})?</{name}{_SPACE}>)" for name in REQUEST_FIELDS)
+    + f"{_SPACE}</request>"
+)
+_CLEAN_TAIL = re.compile(f"{_SPACE}</service_requests>{_SPACE}")
+_REFERENCES = ("&lt;", "&gt;", "&amp;", "&quot;", "&apos;")
+
+
+def _unescape(text: str) -> str:
+    """The five predefined entity references replaced, as libxml2 does."""
+    return (
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )
+
+
+def _clean_requests(
+    data: bytes, *, strict: bool, default_timezone: tzinfo | None, emit: bool
+) -> ServiceRequestList | None:
+    """The requests of a document in the standard's plain shape, or None to take the lxml path.
+
+    None also when any record needs a repair (or, in strict mode, is refused):
+    the lxml path then reads the whole document again and reports it with lines.
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    head = _CLEAN_HEAD.match(text)
+    if head is None or "\r" in text or "]]>" in text:
+        return None
+    ampersands = text.count("&")
+    if ampersands and ampersands != sum(text.count(reference) for reference in _REFERENCES):
+        return None  # a character reference, or an ampersand libxml2 refuses
+    escaped = ampersands > 0
+    repairs = Repairs(strict=strict, format=FORMAT)
+    builder = RecordBuilder(repairs, textual=True, default_timezone=default_timezone)
+    build = builder.request_row
+    match = _CLEAN_REQUEST.match
+    find = text.find
+    position = head.end()
+    requests: list[ServiceRequest] = []
+    append = requests.append
+    with gc_paused():
+        while (found := match(text, position)) is not None:
+            row = found.groups()
+            end = found.end()
+            if escaped and find("&", position, end) >= 0:
+                row = tuple(_unescape(value) if value is not None and "&" in value else value for value in row)
+            append(build(row, {}, len(requests), None))
+            position = end
+    if not requests or _CLEAN_TAIL.fullmatch(text, position) is None or repairs.problems or repairs.warnings:
+        return None
+    return ServiceRequestList(tuple(requests), {}, repairs.finish(emit=emit))
+
+
 # --- reading ---------------------------------------------------------------------------
 def element_fields(element: etree._Element, known: frozenset[str] = _REQUEST_KEYS) -> dict[str, Any]:
     """An element's children as a dict: the ``known`` fields' leaves as raw text, the rest as trees."""
@@ -245,7 +317,12 @@ def from_xml(
     emit = emit_warnings
     if isinstance(data, str):
         data = re.sub(r"^\s*<\?xml[^>]*\?>", "", data, count=1).encode("utf-8")
-    root = _parse(bytes(data), repairs)
+    data = bytes(data)
+    if kind is None or DocumentKind(kind) is DocumentKind.REQUESTS:
+        clean = _clean_requests(data, strict=strict, default_timezone=default_timezone, emit=emit)
+        if clean is not None:
+            return clean
+    root = _parse(data, repairs)
     root_name = local_name(root.tag)
     wanted = DocumentKind(kind) if kind is not None else None
     if root_name not in _ROOT_KINDS:
