@@ -79,6 +79,7 @@ class Batch:
 
 
 Event: TypeAlias = HttpRequest | Pause | Batch
+"""What an exchange yields: a request to send, a pause to wait out, or a batch of records read so far."""
 Exchange: TypeAlias = Generator[Event, HttpResponse | None, T]
 """A conversation: yields events, is sent answers (None after a ``Pause`` or ``Batch``), returns ``T``."""
 
