@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import attrs
 import numpy as np
 import pytest
 
@@ -566,3 +567,49 @@ def test_a_close_before_its_request_never_makes_the_backlog_negative(dump_reques
         ("2024-01", 1, 0, 1),
         ("2024-02", 1, 1, 1),
     ]
+
+
+class TestSpanish:
+    def test_titles_notes_and_period_follow_the_language(self, dump_request):
+        requests = [dump_request(n, status="closed", closed=T0 + timedelta(days=1)) for n in range(3)]
+        requests += [dump_request(9, updated=T0 + timedelta(days=2), status="closed")]  # a proxy close time
+        table = CaseTable.from_requests(requests)
+        options = _options(
+            as_of=T0 + timedelta(days=5),
+            period=Period.parse("month"),
+            language="es",
+            indicators=("received", "response_rate", "time_to_close_median"),
+        )
+        report = build_report(table, options)
+        assert [indicator.title for indicator in report.indicators] == [
+            "Solicitudes recibidas (reportes)",
+            "Mediana del tiempo hasta el cierre",
+        ]
+        assert report.period == "mes por fecha de recepción; los días van de medianoche a medianoche, hora de UTC"
+        assert report.notes[0] == (
+            "0 duplicados se excluyen de los denominadores de tiempos y de cumplimiento de plazos "
+            "(ver la línea 'duplicados')."
+        )
+        assert "response_rate se omiten en lugar de mostrarse como 0%" in report.notes[1]
+        assert report.notes[2].startswith("1 fechas de cierre son updated_datetime")
+        # The caller's titles still win, and English stays English.
+        mine = build_report(table, attrs.evolve(options, titles={"received": "Reportes"}))
+        assert mine.indicators[0].title == "Reportes"
+        english = build_report(table, attrs.evolve(options, language="en"))
+        assert english.indicators[0].title == "Requests received (reports)"
+        assert english.period.startswith("month by received date")
+        assert english.notes[0].startswith("0 duplicate children are left out of")
+
+    def test_every_indicator_has_a_spanish_title(self):
+        from georeport.stats._words import INDICATOR_TITLES, NOTES
+        from georeport.stats.indicators import INDICATORS
+
+        assert set(INDICATOR_TITLES["es"]) == set(INDICATORS)
+        assert set(NOTES["es"]) == set(NOTES["en"])
+
+    @pytest.mark.parametrize("kind", ["day", "week", "month", "quarter", "fiscal_year-10", "rolling30"])
+    def test_every_period_has_spanish_words(self, kind):
+        period = Period.parse(kind, basis="closed")
+        text = period.describe("es")
+        assert text.endswith("no pertenecen a ningún período")
+        assert "fecha de cierre" in text

@@ -9,8 +9,9 @@ Every language has the same keys as English (a test holds it).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Final
 
-__all__ = ["LABELS"]
+__all__ = ["INDICATOR_TITLES", "LABELS", "NOTES"]
 
 _EN: dict[str, str] = {
     "as_of": "Figures as of",
@@ -278,3 +279,91 @@ _ES: dict[str, str] = {
 
 #: The page's fixed words per language; ``Report.labels`` and ``labels=`` override them key by key.
 LABELS: Mapping[str, Mapping[str, str]] = {"en": _EN, "es": _ES}
+
+
+INDICATOR_TITLES: Final[Mapping[str, Mapping[str, str]]] = {
+    "es": {
+        "received": "Solicitudes recibidas (reportes)",
+        "incidents": "Incidentes (duplicados agrupados)",
+        "duplicate_children": "Duplicados",
+        "response_rate": "Tasa de respuesta",
+        "closure_rate": "Tasa de cierre (cualquier motivo)",
+        "resolution_rate": "Tasa de resolución (problema resuelto)",
+        "closed_resolved": "Cerradas como resueltas",
+        "closed_duplicate": "Cerradas como duplicadas",
+        "closed_referred": "Cerradas como remitidas",
+        "closed_not_actionable": "Cerradas como no procedentes",
+        "closed_withdrawn": "Cerradas como desistidas",
+        "closed_unknown": "Cerradas por motivo desconocido",
+        "referrals": "Remisiones por jurisdicción receptora",
+        "time_to_first_response_median": "Mediana del tiempo hasta la primera respuesta",
+        "time_to_first_response_median_business": "Mediana del tiempo hasta la primera respuesta (tiempo hábil)",
+        "time_to_first_response_p90": "Percentil 90 del tiempo hasta la primera respuesta",
+        "time_to_first_response_p90_business": "Percentil 90 del tiempo hasta la primera respuesta (tiempo hábil)",
+        "time_to_close_median": "Mediana del tiempo hasta el cierre",
+        "time_to_close_median_business": "Mediana del tiempo hasta el cierre (tiempo hábil)",
+        "time_to_close_p90": "Percentil 90 del tiempo hasta el cierre",
+        "time_to_close_p90_business": "Percentil 90 del tiempo hasta el cierre (tiempo hábil)",
+        "time_to_first_close_median": "Mediana del tiempo hasta el primer cierre",
+        "time_to_first_close_median_business": "Mediana del tiempo hasta el primer cierre (tiempo hábil)",
+        "time_to_first_close_p90": "Percentil 90 del tiempo hasta el primer cierre",
+        "time_to_first_close_p90_business": "Percentil 90 del tiempo hasta el primer cierre (tiempo hábil)",
+        "on_time_closed": "Cerradas en el período dentro del plazo",
+        "attainment_with_overdue": "Cumplimiento incluyendo vencidas",
+        "cohort_attainment": "Cumplimiento de la cohorte",
+        "response_on_time": "Respondidas dentro del plazo (cohorte)",
+        "reopen_rate": "Tasa de reapertura",
+        "backlog": "Abiertas al final del período (pendientes)",
+        "open_past_due": "Abiertas y vencidas",
+        "open_age_median": "Mediana de la antigüedad de las abiertas",
+        "open_age_oldest": "Antigüedad de la solicitud abierta más antigua",
+        "within_30_days": "Cerradas en 30 días calendario o menos (cohorte)",
+        "within_target": "Cerradas dentro del plazo del servicio en días hábiles (cohorte)",
+        "open_over_30_days": "Abiertas con más de 30 días",
+        "received_by_channel": "Solicitudes recibidas por canal de entrada",
+        "per_1000_residents": (
+            "Solicitudes por cada 1.000 residentes (capacidad de respuesta a los reportes, no necesidad)"
+        ),
+    },
+}
+"""Indicator titles by language, for languages other than English (``indicators.INDICATORS`` has English)."""
+
+NOTES: Final[Mapping[str, Mapping[str, str]]] = {
+    "en": {
+        "duplicates": (
+            "{count} duplicate children are {where} timing and on-time denominators "
+            "(see the 'duplicate children' line)."
+        ),
+        "duplicates.included": "included in",
+        "duplicates.left_out": "left out of",
+        "no_responses": (
+            "The data records no first responses (a dump without first_response_datetime): "
+            "{names} are left out rather than shown as 0%."
+        ),
+        "followed": "{count} duplicate children still open in the data follow their original: closed when it closed.",
+        "proxies": (
+            "{count} close times are updated_datetime, not a close event: figures using them are "
+            "flagged 'proxy-close-time'."
+        ),
+    },
+    "es": {
+        "duplicates": (
+            "{count} duplicados {where} los denominadores de tiempos y de cumplimiento de plazos "
+            "(ver la línea 'duplicados')."
+        ),
+        "duplicates.included": "se incluyen en",
+        "duplicates.left_out": "se excluyen de",
+        "no_responses": (
+            "Los datos no registran primeras respuestas (un volcado sin first_response_datetime): "
+            "{names} se omiten en lugar de mostrarse como 0%."
+        ),
+        "followed": (
+            "{count} duplicados aún abiertos en los datos siguen a su original: se cierran cuando este se cerró."
+        ),
+        "proxies": (
+            "{count} fechas de cierre son updated_datetime, no un evento de cierre: las cifras que las usan "
+            "llevan la marca 'fecha de cierre aproximada'."
+        ),
+    },
+}
+"""The report's notes by language (``Report.notes``)."""

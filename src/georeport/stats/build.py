@@ -34,6 +34,7 @@ from georeport.sla import BusinessCalendar, Target
 from georeport.stats import backlog as backlog_module
 from georeport.stats import equity as equity_module
 from georeport.stats._timing import DAY, HOUR, NAT, Timing, ints, pause_matrix, paused_ns
+from georeport.stats._words import INDICATOR_TITLES, NOTES
 from georeport.stats.cases import CLOSED_UNKNOWN_REASON, REASONS, CaseTable
 from georeport.stats.grouping import Grouper, to_instant
 from georeport.stats.indicators import INDICATORS, define
@@ -771,41 +772,33 @@ def build_report(table: CaseTable, options: StatsOptions) -> Report:
         else "duplicate children are left out (counted on the 'duplicate children' line)",
     }
     used = set(columns) | ({"referrals"} if "referrals" in options.indicators else set())
+    # Titles: the caller's, else the report language's, else the English definitions.
+    titles = {**INDICATOR_TITLES.get(options.language, {}), **options.titles}
     indicators: list[Indicator] = [
-        define(name, context, title=options.titles.get(name)) for name in options.indicators if name in used
+        define(name, context, title=titles.get(name)) for name in options.indicators if name in used
     ]
+    words = NOTES.get(options.language, NOTES["en"])
     duplicates = int(timing.duplicate.sum())
-    notes = [
-        f"{duplicates:,} duplicate children are "
-        + ("included in" if options.include_duplicates else "left out of")
-        + " timing and on-time denominators (see the 'duplicate children' line)."
-    ]
+    where = words["duplicates.included" if options.include_duplicates else "duplicates.left_out"]
+    notes = [words["duplicates"].format(count=f"{duplicates:,}", where=where)]
     if left_out:
-        notes.append(
-            "The data records no first responses (a dump without first_response_datetime): "
-            f"{', '.join(left_out)} are left out rather than shown as 0%."
-        )
+        notes.append(words["no_responses"].format(names=", ".join(left_out)))
     if followed:
-        notes.append(
-            f"{followed:,} duplicate children still open in the data follow their original: closed when it closed."
-        )
+        notes.append(words["followed"].format(count=f"{followed:,}"))
     proxies = int(current.proxy.sum())
     if proxies:
-        notes.append(
-            f"{proxies:,} close times are updated_datetime, not a close event: figures using them are "
-            "flagged 'proxy-close-time'."
-        )
+        notes.append(words["proxies"].format(count=f"{proxies:,}"))
     equity_rows: tuple[EquityRow, ...] = ()
     if options.equity is not None and ("area" in options.by or options.populations):
         equity_rows = tuple(equity_module.equity_rows(current, timing, options))
     if equity_rows and options.populations:
-        indicators.append(define("per_1000_residents", context, title=options.titles.get("per_1000_residents")))
+        indicators.append(define("per_1000_residents", context, title=titles.get("per_1000_residents")))
     return Report(
         title=options.title,
         as_of=options.as_of,
         language=options.language,
         dimensions=(*grouper.dimensions, *(("period",) if grouper.period is not None else ())),
-        period=grouper.period.describe() if grouper.period is not None else "",
+        period=grouper.period.describe(options.language) if grouper.period is not None else "",
         indicators=tuple(indicators),
         cells=tuple(cells),
         methods=_methods(options, grouper, current),

@@ -132,9 +132,25 @@ class Period:
             return cls(kind=kind, timezone=timezone, days=int(number or 30), basis=basis)
         return cls(kind=kind, timezone=timezone, basis=basis)
 
-    def describe(self) -> str:
-        """The period in words, with its basis and zone (printed in the report)."""
+    def describe(self, language: str = "en") -> str:
+        """The period in words, with its basis and zone (printed in the report), in ``en`` or ``es``."""
         zone = getattr(self.timezone, "key", None) or str(self.timezone)
+        if language == "es":
+            what = {
+                PeriodKind.DAY: "día",
+                PeriodKind.WEEK: "semana ISO (lunes a domingo)",
+                PeriodKind.MONTH: "mes",
+                PeriodKind.QUARTER: "trimestre",
+                PeriodKind.FISCAL_YEAR: f"año fiscal que empieza en el mes {self.fiscal_start}",
+                PeriodKind.ROLLING: f"ventanas móviles de {self.days} días que terminan el día de corte",
+            }[self.kind]
+            basis = "recepción" if self.basis is Basis.RECEIVED else "cierre"
+            tail = (
+                "; las solicitudes abiertas a la fecha de corte no pertenecen a ningún período"
+                if self.basis is Basis.CLOSED
+                else ""
+            )
+            return f"{what} por fecha de {basis}; los días van de medianoche a medianoche, hora de {zone}{tail}"
         what = {
             PeriodKind.FISCAL_YEAR: f"fiscal year starting in month {self.fiscal_start}",
             PeriodKind.ROLLING: f"trailing {self.days}-day windows ending with the as-of day",
