@@ -334,6 +334,34 @@ class RecordBuilder(Coercer):
         get = fields.get
         return self.request_row(tuple([get(name) for name in REQUEST_FIELDS]), ext, index, line)
 
+    def service_requests(self, records: list[Any]) -> list[ServiceRequest]:
+        """Every record of a requests list, as ``service_request`` reads each.
+
+        A record holding exactly the 17 standard fields (the common case) goes
+        straight to ``request_row``, skipping the alias and extension handling
+        it does not need.
+        """
+        general = self.service_request
+        if type(self).service_request is not RecordBuilder.service_request:  # a dialect's own reading
+            return [general(raw, index) for index, raw in enumerate(records)]
+        build = self.request_row
+        complete = _ALL_REQUEST_FIELDS
+        count = _REQUEST_FIELD_COUNT
+        built: list[ServiceRequest] = []
+        append = built.append
+        for index, raw in enumerate(records):
+            if raw.__class__ is dict and len(raw) == count:
+                try:
+                    row = complete(raw)
+                except KeyError:  # as many fields, but not the standard's
+                    pass
+                else:
+                    self.keys_seen += count
+                    append(build(row, {}, index, None))
+                    continue
+            append(general(raw, index))
+        return built
+
     def request_row(
         self, row: tuple[Any, ...], ext: dict[str, JSONValue], index: int | None, line: int | None
     ) -> ServiceRequest:
@@ -344,9 +372,6 @@ class RecordBuilder(Coercer):
         standard gives (a stripped string, a W3C datetime, a float) inline, and
         only a value in another form costs a call to the repairing path.
         """
-        text = self.text
-        ident = self._id
-        stamp = self.timestamp
         (
             sid, status, notes, name, code, description, agency, notice, requested_raw,
             updated_raw, expected_raw, address, address_id, zipcode, lat, long, media,
@@ -354,7 +379,7 @@ class RecordBuilder(Coercer):
         sid = (
             (sid.strip() or None)
             if sid.__class__ is str and sid != "null"
-            else ident(sid, "service_request_id", index, line, ext)
+            else self._id(sid, "service_request_id", index, line, ext)
         )
         if status == "open":
             status = Status.OPEN
@@ -367,26 +392,26 @@ class RecordBuilder(Coercer):
             if notes.__class__ is str
             else None
             if notes is None
-            else text(notes, "status_notes", index, line, ext)
+            else self.text(notes, "status_notes", index, line, ext)
         )
         name = (
             (name.strip() or None)
             if name.__class__ is str
             else None
             if name is None
-            else text(name, "service_name", index, line, ext)
+            else self.text(name, "service_name", index, line, ext)
         )
         code = (
             (code.strip() or None)
             if code.__class__ is str and code != "null"
-            else ident(code, "service_code", index, line, ext)
+            else self._id(code, "service_code", index, line, ext)
         )
         description = (
             (description.strip() or None)
             if description.__class__ is str
             else None
             if description is None
-            else text(description, "description", index, line, ext)
+            else self.text(description, "description", index, line, ext)
         )
         agency = (
             (agency.strip() or None)
@@ -400,33 +425,33 @@ class RecordBuilder(Coercer):
             if notice.__class__ is str
             else None
             if notice is None
-            else text(notice, "service_notice", index, line, ext)
+            else self.text(notice, "service_notice", index, line, ext)
         )
         requested = requested_raw if requested_raw is None else _w3c(requested_raw)
         if requested is not None and requested.__class__ is not datetime:
-            requested = stamp(requested_raw, "requested_datetime", index, line, ext)
+            requested = self.timestamp(requested_raw, "requested_datetime", index, line, ext)
         updated = updated_raw if updated_raw is None else _w3c(updated_raw)
         if updated is not None and updated.__class__ is not datetime:
-            updated = stamp(updated_raw, "updated_datetime", index, line, ext)
+            updated = self.timestamp(updated_raw, "updated_datetime", index, line, ext)
         expected = expected_raw if expected_raw is None else _w3c(expected_raw)
         if expected is not None and expected.__class__ is not datetime:
-            expected = stamp(expected_raw, "expected_datetime", index, line, ext)
+            expected = self.timestamp(expected_raw, "expected_datetime", index, line, ext)
         address = (
             (address.strip() or None)
             if address.__class__ is str
             else None
             if address is None
-            else text(address, "address", index, line, ext)
+            else self.text(address, "address", index, line, ext)
         )
         address_id = (
             (address_id.strip() or None)
             if address_id.__class__ is str and address_id != "null"
-            else ident(address_id, "address_id", index, line, ext)
+            else self._id(address_id, "address_id", index, line, ext)
         )
         zipcode = (
             (zipcode.strip() or None)
             if zipcode.__class__ is str and zipcode != "null"
-            else ident(zipcode, "zipcode", index, line, ext)
+            else self._id(zipcode, "zipcode", index, line, ext)
         )
         lat_raw, long_raw = lat, long
         if lat.__class__ is str and self.textual:  # XML: decimal text is the standard's form
@@ -443,7 +468,7 @@ class RecordBuilder(Coercer):
             media = (
                 self._media_url(media, index, line, ext)
                 if isinstance(media, list | dict)
-                else text(media, "media_url", index, line, ext)
+                else self.text(media, "media_url", index, line, ext)
             )
         if self.repairs.strict:
             self._required(sid, "service_request_id", index, line)

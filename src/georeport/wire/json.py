@@ -208,11 +208,6 @@ def _concatenated(
         pages.append(page)
 
 
-def _build_all(build: Callable[[Any, int], Any], records: list[Any]) -> tuple[Any, ...]:
-    with gc_paused():
-        return tuple([build(record, index) for index, record in enumerate(records)])
-
-
 def _finite_float(repairs: Repairs) -> Callable[[str], float | str]:
     """A ``parse_float`` that keeps a number too large for a float as its text (and reports it)."""
 
@@ -431,8 +426,8 @@ def _read(  # noqa: PLR0913 - one branch per document kind
         msg = f"a JSON {type(value).__name__} is not a GeoReport document"
         raise ParseError(msg, format=FORMAT, path="$")
     if kind is DocumentKind.REQUESTS:
-        build = builder.service_request
-        items: tuple[Any, ...] = _build_all(build, records)
+        with gc_paused():
+            items: tuple[Any, ...] = tuple(builder.service_requests(records))
     else:
         method = {
             DocumentKind.SERVICES: builder.service,
