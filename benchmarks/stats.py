@@ -18,7 +18,8 @@ a weekday 08:00-16:00 business calendar:
   (a ratio of at least 1 to the budget row);
 * ``georeport.stats, every issue 10 indicator``: ``DEFAULT_INDICATORS`` (the above, plus
   incidents, closure reasons, business-time medians and P90s, the three on-time measures,
-  open past due, oldest age, referrals), with the Kaplan-Meier curves, the backlog series,
+  open past due, oldest age, referrals), with the Kaplan-Meier curves (time to close and to first
+  response), the backlog series,
   the age buckets and the data-quality table: the time beside it, no target;
 * ``CaseTable.from_arrays`` and ``CaseTable.at``: the columnar table and its as-of view.
 
