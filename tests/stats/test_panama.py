@@ -72,3 +72,37 @@ class TestPanama:
     def test_default_calendar(self, table):
         report = panama_report(table, as_of=DEMO_AS_OF - timedelta(days=200), targets={"bache": 10})
         assert "within_target" in {indicator.id for indicator in report.indicators}
+
+
+def test_a_policy_book_gives_within_target_by_service_in_jurisdiction(dump_request) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from georeport.sla import PolicyBook, SlaPolicy, Target
+
+    monday = datetime(2024, 3, 4, 9, tzinfo=ZoneInfo("America/Panama"))
+    book = PolicyBook(
+        default=SlaPolicy(calendar=CALENDAR, resolution=Target.calendar(timedelta(days=30))),
+        policies={
+            ("colon", "bache"): SlaPolicy(calendar=CALENDAR, resolution=Target.business_days(1)),
+            ("panama", "bache"): SlaPolicy(calendar=CALENDAR, resolution=Target.business_days(10)),
+        },
+    )
+    requests = [
+        dump_request(
+            n,
+            received=monday,
+            status="closed",
+            closed=monday + timedelta(days=3),
+            agency=agency,
+            service="bache",
+            jurisdiction_id=place,
+        )
+        for n, (agency, place) in enumerate([("MOP-C", "colon")] * 3 + [("MOP-P", "panama")] * 3)
+    ]
+    report = panama_report(CaseTable.from_requests(requests), as_of=monday + timedelta(days=60), policies=book)
+    colon, panama = (("agency", "MOP-C"), ("period", "2024-03")), (("agency", "MOP-P"), ("period", "2024-03"))
+    assert report.cell(colon, "within_target").value == 0.0  # 3 days against one business day
+    assert report.cell(panama, "within_target").value == 1.0  # against ten
+    assert report.cell(colon, "within_30_days").value == report.cell(panama, "within_30_days").value == 1.0
+    assert "bache in colon: 1 business day" in report.indicator("within_target").calendar

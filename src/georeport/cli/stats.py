@@ -191,23 +191,17 @@ def _report(arguments: argparse.Namespace, table: CaseTable, areas: Areas | None
         text = Path(arguments.policies).read_text(encoding="utf-8")
         policies = PolicyBook.from_json(text) if text.lstrip().startswith("{") else PolicyBook.from_toml(text)
     if arguments.preset == "panama":
-        # The business-day targets of the preset are the policy book's resolution targets, service by service.
-        targets = {}
-        if policies is not None:
-            for service in table.dimensions["service"].labels:
-                policy = policies.policy_for(service)
-                if policy is not None and policy.resolution is not None:
-                    targets[service] = policy.resolution
-            if calendar is None and policies.default is not None:
-                calendar = policies.default.calendar
+        # The preset's business-day targets are the policy book's, by service in jurisdiction.
+        if policies is not None and calendar is None and policies.default is not None:
+            calendar = policies.default.calendar
         return panama_report(
             table,
             as_of=as_of,
             language=arguments.lang or "es",
-            targets=targets,
             calendar=calendar,
             min_group_size=arguments.min_group_size,
             title=arguments.title,
+            policies=policies,
         )
     zone = ZoneInfo(arguments.timezone) if arguments.timezone else (calendar.zone if calendar else UTC)
     period = Period.parse(arguments.period, timezone=zone, basis=arguments.basis) if arguments.period else None

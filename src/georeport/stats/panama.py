@@ -24,7 +24,7 @@ import numpy as np
 
 from georeport.errors import ValidationError
 from georeport.lifecycle import Channel
-from georeport.sla import BusinessCalendar, Target
+from georeport.sla import BusinessCalendar, PolicyBook, Target
 from georeport.stats._timing import DAY, Timing
 from georeport.stats.build import build_report
 from georeport.stats.cases import CaseTable
@@ -166,6 +166,7 @@ def panama_report(  # noqa: PLR0913 - the preset's few choices
     calendar: BusinessCalendar | None = None,
     min_group_size: int = 20,
     title: str | None = None,
+    policies: PolicyBook | None = None,
 ) -> Report:
     """The Panama preset's report: per entity and month of receipt, in ``language`` (``es`` or ``en``).
 
@@ -178,6 +179,9 @@ def panama_report(  # noqa: PLR0913 - the preset's few choices
         calendar: the business calendar (``panama_calendar()`` by default).
         min_group_size: groups smaller than this are "too few to compare".
         title: the report's title (the language's default otherwise).
+        policies: an SLA policy book: the ``within_target`` row takes each request's resolution
+            target and calendar from it, by service in jurisdiction (``PolicyBook.policy_for``),
+            instead of ``targets``.
 
     Raises:
         georeport.ValidationError: an unknown language or a naive ``as_of``.
@@ -208,7 +212,14 @@ def panama_report(  # noqa: PLR0913 - the preset's few choices
     indicators = [indicator for indicator in report.indicators if indicator.id != "cohort_attainment"]
     context = {"as_of": as_of.isoformat(), "duplicates": "duplicate children are left out"}
     indicators.append(define("within_30_days", context, title=titles["within_30_days"]))
-    if targets:
+    if policies is not None:
+        within = build_report(
+            table, attrs.evolve(base, indicators=("cohort_attainment",), resolution_target=None, policies=policies)
+        )
+        cells += [attrs.evolve(cell, indicator="within_target") for cell in within.cells]
+        target_text = within.indicator("cohort_attainment").calendar
+        indicators.append(define("within_target", {**context, "target": target_text}, title=titles["within_target"]))
+    elif targets:
         by_service = {
             service: target if isinstance(target, Target) else Target.business_days(int(target))
             for service, target in targets.items()
