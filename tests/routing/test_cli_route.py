@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from importlib import resources
@@ -140,3 +141,24 @@ def test_without_a_fallback_an_unknown_service_stops_the_command(
     )
     assert status == 1
     assert "'service_code' must be one of the router's service codes" in err
+
+
+def test_route_shows_a_progress_bar_on_stderr_when_forced(tmp_path: Path) -> None:
+    source = tmp_path / "requests.json"
+    source.write_text(json.dumps(REQUESTS), encoding="utf-8")
+    target = tmp_path / "routed.json"
+    forced = subprocess.run(
+        [sys.executable, "-m", "georeport", "route", str(source), "--jurisdictions", JURISDICTIONS],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "GEOREPORT_PROGRESS_DELAY": "0", "GEOREPORT_PROGRESS": "1"},
+    )
+    assert forced.returncode == 0, forced.stderr
+    assert "route [" in forced.stderr
+    assert "100%" in forced.stderr
+    quiet = run(str(source), "--jurisdictions", JURISDICTIONS, "--out", str(target), "--no-progress")
+    assert quiet.returncode == 0
+    assert quiet.stderr == ""
+    assert json.loads(forced.stdout)[0]["routed_jurisdiction_id"] == "nps-elk-falls"

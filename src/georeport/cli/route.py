@@ -23,11 +23,13 @@ records are not kept (convert such a dump first).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from georeport.cli._base import Subcommands, output_file
+from georeport.cli._progress import add_progress_option
 
 if TYPE_CHECKING:
     from georeport.models import ServiceRequest
@@ -94,6 +96,7 @@ def route(arguments: argparse.Namespace, out: TextIO) -> int:
     import warnings  # noqa: PLC0415
 
     import georeport  # noqa: PLC0415
+    from georeport.cli._progress import Progress  # noqa: PLC0415
     from georeport.errors import GeoReportError  # noqa: PLC0415
     from georeport.models import ServiceRequestList  # noqa: PLC0415
     from georeport.routing import router_from_geojson  # noqa: PLC0415
@@ -109,7 +112,12 @@ def route(arguments: argparse.Namespace, out: TextIO) -> int:
         return 1
     count = 0
     try:
-        with warnings.catch_warnings(), georeport.iter_requests(Path(arguments.file)) as reader:
+        with (
+            Path(arguments.file).open("rb") as handle,
+            Progress("route", total=os.fstat(handle.fileno()).st_size, unit="bytes", force=arguments.progress) as bar,
+            warnings.catch_warnings(),
+            georeport.iter_requests(bar.reading(handle)) as reader,
+        ):
             warnings.simplefilter("ignore", georeport.DialectWarning)
             fmt = arguments.format or reader.format
             with output_file(arguments.out) as sink:
@@ -147,4 +155,5 @@ def add_parser(commands: Subcommands) -> None:
     parser.add_argument("--out", help="where to write the routed document (default: standard output)")
     parser.add_argument("--format", choices=("xml", "json"), help="the output format (default: the input's)")
     parser.add_argument("--explain", action="store_true", help="add routing_explanation, one line per request")
+    add_progress_option(parser)
     parser.set_defaults(run=route)
