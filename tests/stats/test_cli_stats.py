@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from datetime import timedelta
@@ -40,6 +41,21 @@ def dump(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 class TestCommand:
+    def test_a_progress_bar_counts_the_requests_read_when_forced(self, dump):
+        forced = subprocess.run(
+            [sys.executable, "-m", "georeport", "stats", str(dump), "--as-of", AS_OF, "--progress"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+            env={**os.environ, "GEOREPORT_PROGRESS_DELAY": "0"},
+        )
+        assert forced.returncode == 0, forced.stderr
+        assert "stats: reading" in forced.stderr
+        assert "200 requests" in forced.stderr
+        quiet = _run(dump, "--as-of", AS_OF)
+        assert "stats: reading" not in quiet.stderr
+
     def test_table(self, dump):
         result = _run(dump, "--by", "agency", "--period", "quarter", "--as-of", AS_OF, "--target-days", "30")
         assert result.returncode == 0, result.stderr

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from georeport.cli._base import Subcommands
+from georeport.cli._progress import add_progress_option
 
 if TYPE_CHECKING:
     from georeport.lifecycle import Case
@@ -86,6 +87,7 @@ def add_parser(commands: Subcommands) -> None:
     parser.add_argument("--preset", choices=("panama",), default=None, help="a preset report")
     parser.add_argument("--lang", choices=("en", "es"), default=None, help="the report's language")
     parser.add_argument("--title", default=None, help="the report's title")
+    add_progress_option(parser)
     parser.set_defaults(run=stats)
 
 
@@ -139,14 +141,22 @@ def _areas(arguments: argparse.Namespace) -> Areas | None:
 def _table(arguments: argparse.Namespace, areas: Areas | None) -> CaseTable:
     from zoneinfo import ZoneInfo  # noqa: PLC0415
 
+    from georeport.cli._progress import Progress  # noqa: PLC0415
     from georeport.stats import CaseTable  # noqa: PLC0415
 
     extra = {} if areas is None else {"area": areas}
     if arguments.cases:
         return CaseTable.from_cases((case for path in arguments.files for case in _cases(path)), extra=extra)
     zone = ZoneInfo(arguments.timezone) if arguments.timezone else None
-    requests = (request for path in arguments.files for request in _requests(path, zone))
-    return CaseTable.from_requests(requests, extra=extra, timezone=zone or UTC)
+    with Progress("stats: reading", unit="requests", force=arguments.progress) as bar:
+
+        def counted() -> Iterator[ServiceRequest]:
+            for path in arguments.files:
+                for request in _requests(path, zone):
+                    bar.advance()
+                    yield request
+
+        return CaseTable.from_requests(counted(), extra=extra, timezone=zone or UTC)
 
 
 def _as_of(text: str | None) -> datetime:
