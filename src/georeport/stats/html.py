@@ -24,6 +24,7 @@ import bisect
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC
+from typing import TypeVar
 
 from georeport.errors import ValidationError
 from georeport.stats import _svg
@@ -473,10 +474,19 @@ def _survival_chart(  # noqa: PLR0913 - one chart's coordinates
     )
 
 
+_Grouped = TypeVar("_Grouped", BacklogPoint, AgeBucket)
+
+
+def _by_group(items: Iterable[_Grouped]) -> dict[Group, list[_Grouped]]:
+    """The items of each group, groups in first-seen order (the report's order)."""
+    by_group: dict[Group, list[_Grouped]] = {}
+    for item in items:
+        by_group.setdefault(item.group, []).append(item)
+    return by_group
+
+
 def _backlog_section(page: _Page) -> str:
-    by_group: dict[Group, list[BacklogPoint]] = {}
-    for point in page.report.backlog:
-        by_group.setdefault(point.group, []).append(point)
+    by_group = _by_group(page.report.backlog)
     if not by_group:
         return ""
     parts = [f'<section id="backlog"><h3>{page.w("backlog")}</h3>']
@@ -518,9 +528,7 @@ def _backlog_section(page: _Page) -> str:
 
 
 def _ages_section(page: _Page) -> str:
-    by_group: dict[Group, list[AgeBucket]] = {}
-    for bucket in page.report.ages:
-        by_group.setdefault(bucket.group, []).append(bucket)
+    by_group = _by_group(page.report.ages)
     if not by_group:
         return ""
     parts = [f'<section id="ages"><h3>{page.w("ages")}</h3><div class="chart-grid">']
